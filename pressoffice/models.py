@@ -1,0 +1,409 @@
+"""The database tables.
+
+Instants are stored as UTC and always come back timezone-aware (``UTCDateTime``), on SQLite and
+PostgreSQL alike. Release content (quotes, links, notes) is kept as ordered JSON lists inside the
+release's working copy and inside every revision, so that a revision is a complete snapshot that
+can be hashed, compared and shown to the public exactly as it was approved.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+
+ROLES = ("officer", "approver", "admin")
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """An aware datetime stored as naive UTC; refuses naive input rather than guessing."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given for a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+# --- accounts -------------------------------------------------------------------------------
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased, so uniqueness is case-insensitive on every database.
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
+    role: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    password_hash: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    active: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=True)
+    # Changed on deactivation and password change: every session carrying the old value ends.
+    session_nonce: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (sa.CheckConstraint("role IN ('officer', 'approver', 'admin')", name="role"),)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_nonce}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"
+
+
+class ApiToken(db.Model):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False, index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
+    # The first characters of the token, shown so a person can tell their tokens apart.
+    prefix: Mapped[str] = mapped_column(sa.String(16), nullable=False)
+    label: Mapped[str] = mapped_column(sa.String(120), nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+# --- releases -------------------------------------------------------------------------------
+
+
+class Release(db.Model):
+    """A press release: its working copy, its workflow state, and pointers to the revisions
+    that were approved and that the public sees."""
+
+    __tablename__ = "releases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(120), unique=True, nullable=False)
+    # Stored state: draft, in_review, approved, scheduled, published, withdrawn. A scheduled
+    # release whose embargo has passed *is* published: see domain.visibility.
+    state: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="draft", index=True)
+    # Optimistic concurrency: every save increments it; an edit names the version it started from.
+    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
+
+    # Working copy.
+    title: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
+    summary: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    body: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    quotes: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, nullable=False, default=list)
+    links: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, nullable=False, default=list)
+    notes: Mapped[list[str]] = mapped_column(sa.JSON, nullable=False, default=list)
+
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False, index=True)
+    last_editor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
+
+    # The approval: who, when, and the hash of exactly the content it covered.
+    approved_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_revision_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("release_revisions.id", use_alter=True)
+    )
+
+    # What the public sees once it is visible: always an approved revision.
+    public_revision_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("release_revisions.id", use_alter=True)
+    )
+    embargo_until: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # When it became (or becomes) public: set on publish, or equal to the embargo when scheduled.
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawal_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # A notice for staff about something the system did, e.g. "Edited after approval: ..."
+    notice: Mapped[str | None] = mapped_column(sa.Text)
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    last_editor: Mapped[User] = relationship(foreign_keys=[last_editor_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+    approved_revision: Mapped[ReleaseRevision | None] = relationship(
+        foreign_keys=[approved_revision_id], post_update=True
+    )
+    public_revision: Mapped[ReleaseRevision | None] = relationship(
+        foreign_keys=[public_revision_id], post_update=True
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "state IN ('draft', 'in_review', 'approved', 'scheduled', 'published', 'withdrawn')",
+            name="state",
+        ),
+    )
+
+
+class ReleaseRevision(db.Model):
+    """One save of a release: a full snapshot of its content."""
+
+    __tablename__ = "release_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("releases.id", ondelete="CASCADE"), nullable=False
+    )
+    number: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    summary: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    body: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    quotes: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, nullable=False)
+    links: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, nullable=False)
+    notes: Mapped[list[str]] = mapped_column(sa.JSON, nullable=False)
+    # Attachments as they stood at this save: [{id, filename, size, sha256}, ...]
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, nullable=False, default=list)
+    content_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    # For a correction to a published release: what changed, shown to the public once approved.
+    change_note: Mapped[str | None] = mapped_column(sa.Text)
+    editor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    editor: Mapped[User] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("release_id", "number", name="uq_release_revision_number"),)
+
+
+class ReleaseEvent(db.Model):
+    """The release's timeline: one row per transition or notable action."""
+
+    __tablename__ = "release_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("releases.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    # None when the system acted (the embargo lifting needs no actor) or someone without an
+    # account did (a quoted speaker signing off).
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    actor_label: Mapped[str | None] = mapped_column(sa.String(200))
+    action: Mapped[str] = mapped_column(sa.String(40), nullable=False)
+    from_state: Mapped[str | None] = mapped_column(sa.String(20))
+    to_state: Mapped[str | None] = mapped_column(sa.String(20))
+    comment: Mapped[str | None] = mapped_column(sa.Text)
+    revision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("release_revisions.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    actor: Mapped[User | None] = relationship()
+
+
+class Attachment(db.Model):
+    """A file attached to a release (the report itself). The bytes live outside the web root,
+    under ``ATTACHMENT_DIR``, named by ``storage_key``."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("releases.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    filename: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    content_type: Mapped[str] = mapped_column(sa.String(120), nullable=False)
+    size: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    sha256: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    storage_key: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
+    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+# --- links for people without accounts -----------------------------------------------------
+
+
+class EmbargoRecipient(db.Model):
+    """A named journalist given a personal embargoed preview link."""
+
+    __tablename__ = "embargo_recipients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("releases.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
+    outlet: Mapped[str] = mapped_column(sa.String(120), nullable=False)
+    email: Mapped[str] = mapped_column(sa.String(254), nullable=False)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    terms_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    views: Mapped[list[PreviewView]] = relationship(
+        back_populates="recipient", order_by="PreviewView.viewed_at"
+    )
+
+
+class PreviewView(db.Model):
+    """One opening of an embargoed preview link."""
+
+    __tablename__ = "preview_views"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("embargo_recipients.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    viewed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    address: Mapped[str] = mapped_column(sa.String(64), nullable=False, default="")
+    user_agent: Mapped[str] = mapped_column(sa.String(400), nullable=False, default="")
+
+    recipient: Mapped[EmbargoRecipient] = relationship(back_populates="views")
+
+
+class QuoteSignoff(db.Model):
+    """A request to the person quoted to approve their quote, and their answer."""
+
+    __tablename__ = "quote_signoffs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("releases.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    # Quotes carry a stable "key" inside the release's JSON, so reordering keeps the link.
+    quote_key: Mapped[str] = mapped_column(sa.String(32), nullable=False)
+    quote_text: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
+    email: Mapped[str] = mapped_column(sa.String(254), nullable=False)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
+    # requested, approved, changes_proposed, void, revoked
+    status: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="requested")
+    comment: Mapped[str | None] = mapped_column(sa.Text)
+    proposed_text: Mapped[str | None] = mapped_column(sa.Text)
+    # For a proposed change: accepted or rejected by an officer.
+    suggestion_outcome: Mapped[str | None] = mapped_column(sa.String(20))
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# --- media enquiries ------------------------------------------------------------------------
+
+
+class Enquiry(db.Model):
+    __tablename__ = "enquiries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(sa.String(20), unique=True, nullable=False)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+    journalist_name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
+    outlet: Mapped[str] = mapped_column(sa.String(120), nullable=False, default="")
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    phone: Mapped[str | None] = mapped_column(sa.String(40))
+    subject: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    details: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    channel: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    release_id: Mapped[int | None] = mapped_column(sa.ForeignKey("releases.id"), index=True)
+    # Stored when logged, so later changes to hours or numbers never rewrite history.
+    route: Mapped[str] = mapped_column(sa.String(20), nullable=False, index=True)
+    line: Mapped[str] = mapped_column(sa.String(40), nullable=False)
+    route_reason: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    # Out of hours with nobody on the rota: flagged, never lost.
+    needs_attention: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    status: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="new", index=True)
+    response: Mapped[str | None] = mapped_column(sa.Text)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    logged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    logged_by: Mapped[User | None] = relationship(foreign_keys=[logged_by_id])
+    release: Mapped[Release | None] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('new', 'assigned', 'answered', 'closed')", name="status"),
+        sa.CheckConstraint("route IN ('office_hours', 'out_of_hours')", name="route"),
+        sa.Index("ix_enquiries_status_received", "status", "received_at"),
+    )
+
+
+class EnquiryCounter(db.Model):
+    """The last reference number handed out for a London date; incremented under a row lock."""
+
+    __tablename__ = "enquiry_counters"
+
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    last_number: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+
+
+class EnquiryEvent(db.Model):
+    """What happened to an enquiry: logged, assigned, answered, closed."""
+
+    __tablename__ = "enquiry_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enquiry_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("enquiries.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(sa.String(40), nullable=False)
+    comment: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    actor: Mapped[User | None] = relationship()
+
+
+class DutyShift(db.Model):
+    """The out-of-hours duty rota: who is on duty from one instant to another."""
+
+    __tablename__ = "duty_shifts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    user: Mapped[User] = relationship()
+
+    __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="order"),)
+
+
+class OfficeException(db.Model):
+    """An admin's change to the office calendar: a closure or an extra opening, for a whole
+    London day (no times) or part of one (local wall times)."""
+
+    __tablename__ = "office_exceptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(sa.Date, nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(sa.String(10), nullable=False)  # closed | open
+    starts: Mapped[time | None] = mapped_column(sa.Time)
+    ends: Mapped[time | None] = mapped_column(sa.Time)
+    reason: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (sa.CheckConstraint("kind IN ('closed', 'open')", name="kind"),)
