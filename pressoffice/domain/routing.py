@@ -34,11 +34,6 @@ def hhmm(moment: time) -> str:
     return moment.strftime("%H:%M:%S" if moment.second else "%H:%M")
 
 
-def long_date(day: date) -> str:
-    """Tuesday 27 December 2016."""
-    return f"{DAY_NAMES[day.weekday()]} {day.day} {day:%B %Y}"
-
-
 @dataclass(frozen=True)
 class CalendarException:
     """A closure or an extra opening on one local date: the whole day when ``starts`` and
@@ -252,47 +247,7 @@ def on_duty_at(instant: datetime, shifts: Iterable[S]) -> S | None:
     return max(covering, key=lambda s: (s.starts_at, getattr(s, "id", 0) or 0))
 
 
-# --- wall time entered in a form --------------------------------------------------------------
-
-
-class WallTimeError(ValueError):
-    """A local date and time that names no instant, or two."""
-
-
-ZONE_ABBREVIATIONS = ("GMT", "BST")
-
-
-def wall_time_to_instant(
-    day: date, moment: time, tz: ZoneInfo, zone_label: str | None = None
-) -> datetime:
-    """The instant named by a local date and wall time in ``tz``.
-
-    When the clocks go back an hour of wall time happens twice: without ``zone_label`` ("BST"
-    or "GMT" for Europe/London) that is refused rather than guessed. When they go forward an
-    hour does not exist at all: that is refused too.
-    """
-    first = datetime.combine(day, moment, tzinfo=tz)
-    second = first.replace(fold=1)
-    if first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != first.replace(tzinfo=None):
-        raise WallTimeError(
-            f"{hhmm(moment)} on {long_date(day)} does not exist in UK time: "
-            "the clocks went forward an hour"
-        )
-    if first.utcoffset() == second.utcoffset():
-        if zone_label and first.tzname() != zone_label:
-            raise WallTimeError(
-                f"{hhmm(moment)} on {long_date(day)} was {first.tzname()}, not {zone_label}"
-            )
-        return first.astimezone(UTC)
-    if zone_label is None:
-        raise WallTimeError(
-            f"{hhmm(moment)} on {long_date(day)} happened twice because the clocks went back: "
-            f"add {first.tzname()} for the first time or {second.tzname()} for the second"
-        )
-    for candidate in (first, second):
-        if candidate.tzname() == zone_label:
-            return candidate.astimezone(UTC)
-    raise WallTimeError(f"Use {first.tzname()} or {second.tzname()} for this time")
+# --- instants given as text ------------------------------------------------------------------
 
 
 def parse_instant(text: str) -> datetime:

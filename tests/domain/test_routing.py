@@ -14,12 +14,10 @@ from pressoffice.domain.routing import (
     OUT_OF_HOURS,
     CalendarException,
     OfficeCalendar,
-    WallTimeError,
     next_change,
     on_duty_at,
     parse_instant,
     route_for,
-    wall_time_to_instant,
 )
 
 LONDON = ZoneInfo("Europe/London")
@@ -301,34 +299,7 @@ def test_the_duty_officer_is_whoever_the_rota_covers_at_that_instant(instant, wh
     assert (entry.who if entry else None) == who
 
 
-# --- times typed into a form -------------------------------------------------------------------
-
-
-def test_a_summer_wall_time_is_read_as_bst():
-    assert wall_time_to_instant(date(2016, 7, 1), time(8, 45), LONDON) == datetime(
-        2016, 7, 1, 7, 45, tzinfo=UTC
-    )
-
-
-def test_a_wall_time_that_happened_twice_needs_bst_or_gmt():
-    with pytest.raises(WallTimeError, match="happened twice.*add BST.*GMT"):
-        wall_time_to_instant(date(2023, 10, 29), time(1, 30), LONDON)
-
-    first = wall_time_to_instant(date(2023, 10, 29), time(1, 30), LONDON, "BST")
-    second = wall_time_to_instant(date(2023, 10, 29), time(1, 30), LONDON, "GMT")
-
-    assert first == datetime(2023, 10, 29, 0, 30, tzinfo=UTC)
-    assert second == datetime(2023, 10, 29, 1, 30, tzinfo=UTC)
-
-
-def test_a_wall_time_skipped_by_the_clocks_going_forward_is_refused():
-    with pytest.raises(WallTimeError, match="does not exist"):
-        wall_time_to_instant(date(2023, 3, 26), time(1, 30), LONDON)
-
-
-def test_a_zone_that_does_not_match_the_date_is_refused():
-    with pytest.raises(WallTimeError, match="was BST, not GMT"):
-        wall_time_to_instant(date(2023, 7, 12), time(10, 0), LONDON, "GMT")
+# --- instants given as text ------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
