@@ -1,0 +1,361 @@
+"""The release state machine: which action applies in which state, who may take it, and why not.
+
+Each guard answers a ``Decision``: ``ok`` and, when not, a reason in words a press officer
+understands. The same reason reaches the staff page and the JSON API, so a rule is written here
+once. The current instant is an argument; states are read through ``visibility.computed_status``,
+so a scheduled release whose embargo has passed is treated as the published release it is.
+
+| from                            | action          | to        |
+| ------------------------------- | --------------- | --------- |
+| draft                           | submit          | in_review |
+| in_review                       | approve         | approved  |
+| in_review                       | request_changes | draft     |
+| approved                        | publish         | published |
+| approved                        | schedule        | scheduled |
+| scheduled                       | reschedule      | scheduled |
+| scheduled                       | unschedule      | approved  |
+| published                       | withdraw        | withdrawn |
+| draft                           | edit            | draft     |
+| in_review, approved, scheduled  | edit            | draft (approval void, schedule cancelled) |
+| published                       | edit            | published (a correction, pending approval) |
+| published, correction pending   | approve         | published (the correction goes public) |
+| published, correction pending   | request_changes | published (the correction stays pending) |
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .visibility import computed_status
+
+OFFICER, APPROVER, ADMIN = "officer", "approver", "admin"
+STAFF_ROLES = (OFFICER, APPROVER, ADMIN)
+SIGN_OFF_ROLES = (APPROVER, ADMIN)
+
+ACTIONS = (
+    "edit",
+    "submit",
+    "approve",
+    "request_changes",
+    "publish",
+    "schedule",
+    "reschedule",
+    "unschedule",
+    "withdraw",
+)
+
+STATE_LABELS = {
+    "draft": "Draft",
+    "in_review": "In review",
+    "approved": "Approved",
+    "scheduled": "Scheduled",
+    "published": "Published",
+    "withdrawn": "Withdrawn",
+}
+
+ACTION_LABELS = {
+    "create": "Created",
+    "edit": "Edited",
+    "correction": "Correction drafted",
+    "submit": "Submitted for approval",
+    "approve": "Approved",
+    "approve_correction": "Correction approved",
+    "request_changes": "Changes requested",
+    "publish": "Published",
+    "schedule": "Scheduled",
+    "reschedule": "Embargo changed",
+    "unschedule": "Unscheduled",
+    "embargo_lifted": "Published at the embargo",
+    "withdraw": "Withdrawn",
+    "approval_void": "Approval void",
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A guard's answer. When refused, ``kind`` says what sort of refusal it is: ``state`` (the
+    action does not apply now), ``permission`` (not this person) or ``invalid`` (something the
+    person must give is missing or wrong, named by ``field``)."""
+
+    ok: bool
+    reason: str = ""
+    kind: str = ""
+    field: str = ""
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+ALLOWED = Decision(True)
+
+
+def _no(reason: str, kind: str = "state", field: str = "") -> Decision:
+    return Decision(False, reason, kind, field)
+
+
+def _not_you(reason: str) -> Decision:
+    return _no(reason, "permission")
+
+
+def _invalid(field: str, reason: str) -> Decision:
+    return _no(reason, "invalid", field)
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: int
+    role: str
+
+
+@dataclass(frozen=True)
+class ReleaseState:
+    """The facts about a release that the rules look at."""
+
+    state: str
+    author_id: int
+    # Who saved the current content last (the editor of the latest revision).
+    last_editor_id: int
+    embargo_until: datetime | None = None
+    # Hash of the current content, and of what was approved (None when not approved).
+    content_hash: str = ""
+    approved_hash: str | None = None
+    # Hash of what the public sees, once published.
+    public_hash: str | None = None
+    missing_for_review: tuple[str, ...] = ()
+
+    def status(self, now: datetime) -> str:
+        return computed_status(self.state, self.embargo_until, now)
+
+    @property
+    def has_pending_correction(self) -> bool:
+        return self.public_hash is not None and self.content_hash != self.public_hash
+
+
+def next_state(current: str, action: str, *, correction: bool = False) -> str:
+    """Where ``action`` takes a release that is ``current`` (already computed from the clock)."""
+    if action == "edit":
+        return "published" if current == "published" else "draft"
+    if correction:
+        return "published"
+    return {
+        "submit": "in_review",
+        "approve": "approved",
+        "request_changes": "draft",
+        "publish": "published",
+        "schedule": "scheduled",
+        "reschedule": "scheduled",
+        "unschedule": "approved",
+        "withdraw": "withdrawn",
+    }[action]
+
+
+def _wrong_state(action: str, status: str) -> Decision:
+    label = STATE_LABELS.get(status, status).lower()
+    reasons = {
+        "edit": f"A {label} release can't be edited",
+        "submit": f"Only a draft can be submitted for approval; this release is {label}",
+        "approve": f"Only a release in review can be approved; this release is {label}",
+        "request_changes": (
+            f"Changes can only be requested on a release in review; this release is {label}"
+        ),
+        "publish": f"Only an approved release can be published; this release is {label}",
+        "schedule": f"Only an approved release can be scheduled; this release is {label}",
+        "reschedule": f"Only a scheduled release can have its embargo changed; it is {label}",
+        "unschedule": f"Only a scheduled release can be unscheduled; this release is {label}",
+        "withdraw": f"Only a published release can be withdrawn; this release is {label}",
+    }
+    return _no(reasons.get(action, f"That can't be done to a {label} release"))
+
+
+def _two_person_rule(release: ReleaseState, actor: Actor, what: str) -> Decision:
+    if actor.role not in SIGN_OFF_ROLES:
+        return _not_you(f"Only an approver or an admin can approve {what}")
+    if actor.id == release.author_id:
+        return _not_you(f"You wrote this release; someone else must approve {what}")
+    if actor.id == release.last_editor_id:
+        return _not_you(
+            f"You made the latest changes to this release; someone else must approve {what}"
+        )
+    return ALLOWED
+
+
+def may_edit(release: ReleaseState, actor: Actor, now: datetime) -> Decision:
+    """Any member of staff may edit a release that is not withdrawn. In review, approved or
+    scheduled, the edit sends it back to draft; published, it becomes a pending correction."""
+    if actor.role not in STAFF_ROLES:
+        return _not_you("Only press office staff can edit releases")
+    status = release.status(now)
+    if status == "withdrawn":
+        return _wrong_state("edit", status)
+    return ALLOWED
+
+
+def may_submit(release: ReleaseState, actor: Actor, now: datetime) -> Decision:
+    """A draft with a headline, a standfirst and a body can be submitted for approval."""
+    if actor.role not in STAFF_ROLES:
+        return _not_you("Only press office staff can submit releases")
+    status = release.status(now)
+    if status != "draft":
+        return _wrong_state("submit", status)
+    if release.missing_for_review:
+        names = {"title": "a headline", "summary": "a standfirst", "body": "a body"}
+        missing = [names.get(m, m) for m in release.missing_for_review]
+        listed = (
+            missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
+        )
+        return _invalid(
+            release.missing_for_review[0],
+            f"Add {listed} before submitting the release for approval",
+        )
+    return ALLOWED
+
+
+def may_approve(release: ReleaseState, actor: Actor, now: datetime) -> Decision:
+    """In review: an approver who is neither the author nor the last editor signs it off.
+    Published with a pending correction: the same two-person rule applies to the correction."""
+    status = release.status(now)
+    if status == "published" and release.has_pending_correction:
+        return _two_person_rule(release, actor, "this correction")
+    if status != "in_review":
+        if status == "published":
+            return _no("This release is published and has no correction waiting for approval")
+        return _wrong_state("approve", status)
+    return _two_person_rule(release, actor, "it")
+
+
+def may_request_changes(
+    release: ReleaseState, actor: Actor, now: datetime, comment: str | None
+) -> Decision:
+    """An approver sends a release in review (or a pending correction) back, saying why."""
+    status = release.status(now)
+    correction = status == "published" and release.has_pending_correction
+    if status != "in_review" and not correction:
+        return _wrong_state("request_changes", status)
+    if actor.role not in SIGN_OFF_ROLES:
+        return _not_you("Only an approver or an admin can send a release back for changes")
+    if not (comment or "").strip():
+        return _invalid("comment", "Say what needs to change: the author will see your comment")
+    return ALLOWED
+
+
+def _approved_content_unchanged(release: ReleaseState) -> Decision:
+    if not release.approved_hash or release.approved_hash != release.content_hash:
+        return _no(
+            "The content has changed since it was approved; it must be submitted and approved again"
+        )
+    return ALLOWED
+
+
+def may_publish(release: ReleaseState, actor: Actor, now: datetime) -> Decision:
+    """An approved release goes public now, provided its content is exactly what was approved."""
+    if actor.role not in STAFF_ROLES:
+        return _not_you("Only press office staff can publish releases")
+    status = release.status(now)
+    if status != "approved":
+        return _wrong_state("publish", status)
+    return _approved_content_unchanged(release)
+
+
+def may_schedule(
+    release: ReleaseState, actor: Actor, now: datetime, embargo_until: datetime | None
+) -> Decision:
+    """An approved release (or a scheduled one, to change its embargo) waits for an embargo
+    instant in the future."""
+    if actor.role not in STAFF_ROLES:
+        return _not_you("Only press office staff can schedule releases")
+    status = release.status(now)
+    if status not in ("approved", "scheduled"):
+        return _wrong_state("schedule", status)
+    if embargo_until is None:
+        return _invalid("embargo_until", "Give the date and time the embargo lifts")
+    if embargo_until.tzinfo is None:
+        return _invalid(
+            "embargo_until", "Give the embargo with its time-zone offset, such as +00:00 or +01:00"
+        )
+    if embargo_until <= now:
+        return _invalid("embargo_until", "The embargo must be in the future")
+    return _approved_content_unchanged(release)
+
+
+def may_unschedule(release: ReleaseState, actor: Actor, now: datetime) -> Decision:
+    """A scheduled release goes back to approved, as long as its embargo has not yet lifted."""
+    if actor.role not in STAFF_ROLES:
+        return _not_you("Only press office staff can unschedule releases")
+    status = release.status(now)
+    if status != "scheduled":
+        if release.state == "scheduled":
+            return _no("The embargo has already lifted: this release is published")
+        return _wrong_state("unschedule", status)
+    return ALLOWED
+
+
+def may_withdraw(
+    release: ReleaseState, actor: Actor, now: datetime, reason: str | None
+) -> Decision:
+    """An approver takes a published release out of the newsroom, giving a public reason."""
+    status = release.status(now)
+    if status != "published":
+        return _wrong_state("withdraw", status)
+    if actor.role not in SIGN_OFF_ROLES:
+        return _not_you("Only an approver or an admin can withdraw a release")
+    if not (reason or "").strip():
+        return _invalid(
+            "reason", "Give the reason for withdrawing it: readers will see it on the release page"
+        )
+    return ALLOWED
+
+
+def decide(
+    action: str,
+    release: ReleaseState,
+    actor: Actor,
+    now: datetime,
+    *,
+    comment: str | None = None,
+    embargo_until: datetime | None = None,
+    reason: str | None = None,
+) -> Decision:
+    """The guard for any action by name, for callers that choose the action at run time."""
+    if action == "edit":
+        return may_edit(release, actor, now)
+    if action == "submit":
+        return may_submit(release, actor, now)
+    if action == "approve":
+        return may_approve(release, actor, now)
+    if action == "request_changes":
+        return may_request_changes(release, actor, now, comment)
+    if action == "publish":
+        return may_publish(release, actor, now)
+    if action in ("schedule", "reschedule"):
+        return may_schedule(release, actor, now, embargo_until)
+    if action == "unschedule":
+        return may_unschedule(release, actor, now)
+    if action == "withdraw":
+        return may_withdraw(release, actor, now, reason)
+    return _no(f"There is no action called {action!r}")
+
+
+def available_actions(release: ReleaseState, actor: Actor, now: datetime) -> list[str]:
+    """The actions this person could take now, for the buttons on the release page. Actions
+    that need a comment, an embargo or a reason are offered when everything else allows them."""
+    status = release.status(now)
+    offered: list[str] = []
+    if may_edit(release, actor, now):
+        offered.append("edit")
+    if may_submit(release, actor, now):
+        offered.append("submit")
+    if may_approve(release, actor, now):
+        offered.append("approve")
+    if may_request_changes(release, actor, now, "-"):
+        offered.append("request_changes")
+    if may_publish(release, actor, now):
+        offered.append("publish")
+    if status in ("approved", "scheduled") and actor.role in STAFF_ROLES:
+        if _approved_content_unchanged(release):
+            offered.append("reschedule" if status == "scheduled" else "schedule")
+    if may_unschedule(release, actor, now):
+        offered.append("unschedule")
+    if may_withdraw(release, actor, now, "-"):
+        offered.append("withdraw")
+    return offered
