@@ -1,0 +1,576 @@
+"""Media enquiries: log one (routed by the instant it arrived), find them, assign, answer,
+close, export, and remove journalists' personal data once it is no longer needed."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import joinedload
+
+from ..domain import enquiries as rules
+from ..domain.routing import OUT_OF_HOURS, ROUTES, OfficeCalendar
+from ..extensions import db
+from ..models import Enquiry, EnquiryCounter, EnquiryEvent, Release, User
+from . import office_calendar, rota
+from .errors import NotFound, ValidationFailed, WrongState
+
+PER_PAGE = 50
+MAX_PER_PAGE = 200
+
+
+# --- logging an enquiry -----------------------------------------------------------------------
+
+
+def next_reference_number(day: date) -> int:
+    """The next number for ``day``, taken atomically: one INSERT ... ON CONFLICT DO UPDATE ...
+    RETURNING. On PostgreSQL the counter row stays locked until this transaction ends, so
+    concurrent loggers queue for it; on SQLite the write lock does the same."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(EnquiryCounter)
+        .values(day=day, last_number=1)
+        .on_conflict_do_update(
+            index_elements=[EnquiryCounter.day],
+            set_={"last_number": EnquiryCounter.last_number + 1},
+        )
+        .returning(EnquiryCounter.last_number)
+    )
+    return db.session.execute(statement).scalar_one()
+
+
+def _active_user(user_id: Any, field_name: str, errors: dict[str, str]) -> User | None:
+    try:
+        user = db.session.get(User, int(user_id))
+    except (TypeError, ValueError):
+        user = None
+    if user is None or not user.active:
+        errors[field_name] = "Choose a member of staff from the list"
+        return None
+    return user
+
+
+def log_enquiry(
+    raw: Mapping[str, Any],
+    *,
+    now: datetime,
+    received_at: datetime | None = None,
+    logged_by: User | None = None,
+) -> Enquiry:
+    """Log an enquiry. ``raw`` holds the journalist's details (see ``domain.enquiries``) and,
+    for staff only, ``assignee_id`` and ``release_id``. ``received_at`` defaults to ``now``;
+    a caller without an account (``logged_by`` None) can never set it, the route or the
+    assignee: the public blueprints simply do not pass them.
+
+    The route, line and reason are stored as they stand at ``received_at``; out of hours the
+    duty officer on the rota then is assigned, and with nobody on duty the enquiry is flagged.
+    """
+    if logged_by is None:
+        received_at = now
+        raw = {k: v for k, v in raw.items() if k not in ("assignee_id", "release_id")}
+    received_at = (received_at or now).astimezone(UTC)
+    details, errors = rules.validate_details(raw, received_at=received_at, now=now)
+    errors = dict(errors)
+
+    assignee = None
+    if raw.get("assignee_id") not in (None, ""):
+        assignee = _active_user(raw["assignee_id"], "assignee_id", errors)
+    release_id = None
+    if raw.get("release_id") not in (None, ""):
+        try:
+            release_id = int(raw["release_id"])
+        except (TypeError, ValueError):
+            release_id = None
+        if release_id is None or db.session.get(Release, release_id) is None:
+            errors["release_id"] = "Choose a release from the list"
+    if errors:
+        raise ValidationFailed(errors)
+
+    routing = office_calendar.route_at(received_at)
+    needs_attention = False
+    events = [("logged", routing.reason)]
+    if assignee is not None:
+        events.append(("assigned", f"Assigned to {assignee.name}"))
+    elif routing.route == OUT_OF_HOURS:
+        assignee = rota.duty_officer_at(received_at)
+        if assignee is not None:
+            events.append(("assigned", f"Assigned to {assignee.name}, on duty at the time"))
+        else:
+            needs_attention = True
+            events.append(("needs_attention", "Nobody was on the duty rota when it arrived"))
+
+    london_day = received_at.astimezone(routing.local.tzinfo).date()
+    enquiry = Enquiry(
+        reference=rules.format_reference(london_day, next_reference_number(london_day)),
+        received_at=received_at,
+        journalist_name=details.journalist_name,
+        outlet=details.outlet,
+        email=details.email,
+        phone=details.phone,
+        subject=details.subject,
+        details=details.details,
+        deadline=details.deadline,
+        channel=details.channel,
+        release_id=release_id,
+        route=routing.route,
+        line=routing.line,
+        route_reason=routing.reason,
+        assignee=assignee,
+        needs_attention=needs_attention,
+        status=rules.ASSIGNED if assignee else rules.NEW,
+        logged_by=logged_by,
+        created_at=now,
+    )
+    db.session.add(enquiry)
+    db.session.flush()
+    for action, comment in events:
+        _record(enquiry, logged_by, action, comment, now)
+    db.session.commit()
+    return enquiry
+
+
+def _record(
+    enquiry: Enquiry, actor: User | None, action: str, comment: str | None, now: datetime
+) -> None:
+    db.session.add(
+        EnquiryEvent(
+            enquiry_id=enquiry.id, actor=actor, action=action, comment=comment, created_at=now
+        )
+    )
+
+
+# --- finding enquiries ------------------------------------------------------------------------
+
+
+UNASSIGNED = "none"
+
+
+@dataclass
+class EnquiryFilters:
+    """What the log is narrowed to. Dates are London dates, inclusive."""
+
+    route: str | None = None
+    status: str | None = None  # a status, or "open"
+    assignee: str | None = None  # a user id, or "none" for nobody
+    outlet: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str | None = None
+    overdue: bool = False
+    needs_attention: bool = False
+    release_id: int | None = None
+
+    def as_args(self) -> dict[str, str]:
+        """Query-string arguments that reproduce these filters (for paging and CSV links)."""
+        args = {
+            "route": self.route,
+            "status": self.status,
+            "assignee": self.assignee,
+            "outlet": self.outlet,
+            "from": self.date_from.isoformat() if self.date_from else None,
+            "to": self.date_to.isoformat() if self.date_to else None,
+            "q": self.q,
+            "overdue": "1" if self.overdue else None,
+            "attention": "1" if self.needs_attention else None,
+        }
+        return {key: value for key, value in args.items() if value}
+
+    @property
+    def active(self) -> bool:
+        return bool(self.as_args())
+
+
+STATUS_FILTERS = (*rules.STATUSES, "open")
+
+
+def parse_filters(args: Mapping[str, Any]) -> EnquiryFilters:
+    """Read filters from query-string arguments (the log page and the API use the same names:
+    route, status, assignee, outlet, from, to, q, overdue, attention). An unknown value is
+    refused with the field named, never ignored."""
+    errors: dict[str, str] = {}
+
+    def text(name: str, limit: int = 200) -> str | None:
+        value = rules.clean_text(args.get(name))
+        if len(value) > limit:
+            errors[name] = f"Must be {limit} characters or fewer"
+        return value or None
+
+    route = text("route")
+    if route and route not in ROUTES:
+        errors["route"] = "Route must be office_hours or out_of_hours"
+    status = text("status")
+    if status and status not in STATUS_FILTERS:
+        errors["status"] = "Status must be one of " + ", ".join(STATUS_FILTERS)
+    assignee = text("assignee")
+    if assignee and assignee != UNASSIGNED:
+        if not assignee.isdigit() or db.session.get(User, int(assignee)) is None:
+            errors["assignee"] = "No such member of staff"
+    dates = {}
+    for name in ("from", "to"):
+        value = text(name)
+        dates[name] = None
+        if value:
+            try:
+                dates[name] = date.fromisoformat(value)
+            except ValueError:
+                errors[name] = "Enter a date like 2016-12-27"
+    if dates["from"] and dates["to"] and dates["to"] < dates["from"]:
+        errors["to"] = "The end date must be on or after the start date"
+    if errors:
+        raise ValidationFailed(errors, "Some filters need correcting")
+    return EnquiryFilters(
+        route=route,
+        status=status,
+        assignee=assignee,
+        outlet=text("outlet"),
+        date_from=dates["from"],
+        date_to=dates["to"],
+        q=text("q"),
+        overdue=rules.clean_text(args.get("overdue")) in ("1", "true", "on", "yes"),
+        needs_attention=rules.clean_text(args.get("attention")) in ("1", "true", "on", "yes"),
+    )
+
+
+def _london_midnight(day: date, calendar: OfficeCalendar) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=calendar.timezone).astimezone(UTC)
+
+
+def filtered_query(filters: EnquiryFilters, now: datetime) -> sa.Select:
+    """SELECT of the enquiries matching ``filters``, newest first."""
+    calendar = OfficeCalendar.from_config(current_app.config)
+    query = sa.select(Enquiry)
+    if filters.route:
+        query = query.where(Enquiry.route == filters.route)
+    if filters.status == "open":
+        query = query.where(Enquiry.status.in_(rules.OPEN_STATUSES))
+    elif filters.status:
+        query = query.where(Enquiry.status == filters.status)
+    if filters.assignee == UNASSIGNED:
+        query = query.where(Enquiry.assignee_id.is_(None))
+    elif filters.assignee:
+        query = query.where(Enquiry.assignee_id == int(filters.assignee))
+    if filters.outlet:
+        query = query.where(Enquiry.outlet.icontains(filters.outlet, autoescape=True))
+    if filters.date_from:
+        query = query.where(Enquiry.received_at >= _london_midnight(filters.date_from, calendar))
+    if filters.date_to:
+        end = _london_midnight(filters.date_to + timedelta(days=1), calendar)
+        query = query.where(Enquiry.received_at < end)
+    if filters.q:
+        query = query.where(
+            sa.or_(
+                *(
+                    column.icontains(filters.q, autoescape=True)
+                    for column in (
+                        Enquiry.reference,
+                        Enquiry.journalist_name,
+                        Enquiry.outlet,
+                        Enquiry.subject,
+                        Enquiry.details,
+                        Enquiry.email,
+                    )
+                )
+            )
+        )
+    if filters.overdue:
+        query = query.where(
+            Enquiry.status.in_(rules.OPEN_STATUSES),
+            Enquiry.deadline.is_not(None),
+            Enquiry.deadline < now,
+        )
+    if filters.needs_attention:
+        query = query.where(Enquiry.needs_attention.is_(True))
+    if filters.release_id:
+        query = query.where(Enquiry.release_id == filters.release_id)
+    return query
+
+
+@dataclass
+class Page:
+    items: list[Enquiry]
+    total: int
+    page: int
+    per_page: int
+    filters: EnquiryFilters = field(default_factory=EnquiryFilters)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first_index(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.total else 0
+
+    @property
+    def last_index(self) -> int:
+        return min(self.page * self.per_page, self.total)
+
+
+def list_enquiries(
+    filters: EnquiryFilters, *, now: datetime, page: int = 1, per_page: int = PER_PAGE
+) -> Page:
+    """One page of the log, newest first, with the total matching."""
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    query = filtered_query(filters, now)
+    total = db.session.scalar(
+        query.with_only_columns(sa.func.count(), maintain_column_froms=True).order_by(None)
+    )
+    page = max(1, page)
+    items = db.session.scalars(
+        query.options(joinedload(Enquiry.assignee))
+        .order_by(Enquiry.received_at.desc(), Enquiry.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return Page(items=list(items), total=total, page=page, per_page=per_page, filters=filters)
+
+
+def get_enquiry(reference: str) -> Enquiry:
+    enquiry = db.session.scalar(
+        sa.select(Enquiry).where(Enquiry.reference == (reference or "").strip().upper())
+    )
+    if enquiry is None:
+        raise NotFound(f"No enquiry with reference {reference}")
+    return enquiry
+
+
+def timeline(enquiry: Enquiry) -> list[EnquiryEvent]:
+    return list(
+        db.session.scalars(
+            sa.select(EnquiryEvent)
+            .options(joinedload(EnquiryEvent.actor))
+            .where(EnquiryEvent.enquiry_id == enquiry.id)
+            .order_by(EnquiryEvent.created_at, EnquiryEvent.id)
+        )
+    )
+
+
+def enquiries_about_release(release_id: int) -> list[Enquiry]:
+    """The enquiries linked to a release, newest first (shown on the release)."""
+    return list(
+        db.session.scalars(
+            sa.select(Enquiry)
+            .where(Enquiry.release_id == release_id)
+            .order_by(Enquiry.received_at.desc())
+        )
+    )
+
+
+# --- assign, respond, close -------------------------------------------------------------------
+
+
+def _load_for_change(reference: str, action: str) -> Enquiry:
+    enquiry = db.session.scalar(
+        sa.select(Enquiry).where(Enquiry.reference == reference).with_for_update()
+    )
+    if enquiry is None:
+        raise NotFound(f"No enquiry with reference {reference}")
+    problem = rules.why_not(action, enquiry.status)
+    if problem:
+        db.session.rollback()
+        raise WrongState(problem)
+    return enquiry
+
+
+def assign(reference: str, assignee_id: Any, *, actor: User, now: datetime) -> Enquiry:
+    """Give the enquiry to a member of staff (or hand it on to someone else)."""
+    errors: dict[str, str] = {}
+    if assignee_id in (None, ""):
+        errors["assignee_id"] = "Choose who should handle this enquiry"
+        raise ValidationFailed(errors)
+    enquiry = _load_for_change(reference, "assign")
+    assignee = _active_user(assignee_id, "assignee_id", errors)
+    if assignee is not None and assignee.id == enquiry.assignee_id:
+        errors["assignee_id"] = f"This enquiry is already assigned to {assignee.name}"
+    if errors:
+        db.session.rollback()
+        raise ValidationFailed(errors)
+    action = "reassigned" if enquiry.assignee_id else "assigned"
+    enquiry.assignee = assignee
+    enquiry.status = rules.status_after("assign", enquiry.status)
+    enquiry.needs_attention = False
+    _record(enquiry, actor, action, f"Assigned to {assignee.name}", now)
+    db.session.commit()
+    return enquiry
+
+
+def respond(reference: str, response: Any, *, actor: User, now: datetime) -> Enquiry:
+    """Record the answer given to the journalist, and when."""
+    text, errors = rules.validate_response(response)
+    if errors:
+        raise ValidationFailed(errors)
+    enquiry = _load_for_change(reference, "respond")
+    enquiry.response = text
+    enquiry.answered_at = now
+    enquiry.status = rules.status_after("respond", enquiry.status)
+    if enquiry.assignee_id is None:
+        enquiry.assignee = actor
+    enquiry.needs_attention = False
+    _record(enquiry, actor, "answered", text, now)
+    db.session.commit()
+    return enquiry
+
+
+def close(reference: str, *, actor: User, now: datetime, comment: Any = None) -> Enquiry:
+    """Close the enquiry: answered, or no longer needed (say why in ``comment``)."""
+    note = rules.clean_text(comment)
+    errors: dict[str, str] = {}
+    rules.check_length("comment", note, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    enquiry = _load_for_change(reference, "close")
+    enquiry.status = rules.status_after("close", enquiry.status)
+    enquiry.closed_at = now
+    enquiry.needs_attention = False
+    _record(enquiry, actor, "closed", note or None, now)
+    db.session.commit()
+    return enquiry
+
+
+# --- CSV export -------------------------------------------------------------------------------
+
+CSV_COLUMNS = (
+    ("Reference", lambda e: e.reference),
+    ("Received (UTC)", lambda e: _iso(e.received_at)),
+    ("Route", lambda e: e.route),
+    ("Line", lambda e: e.line),
+    ("Route reason", lambda e: e.route_reason),
+    ("Status", lambda e: e.status),
+    ("Journalist", lambda e: e.journalist_name),
+    ("Outlet", lambda e: e.outlet),
+    ("Email", lambda e: e.email),
+    ("Phone", lambda e: e.phone),
+    ("Channel", lambda e: e.channel),
+    ("Subject", lambda e: e.subject),
+    ("Details", lambda e: e.details),
+    ("Deadline (UTC)", lambda e: _iso(e.deadline)),
+    ("Assignee", lambda e: e.assignee.name if e.assignee else ""),
+    ("Needs attention", lambda e: "yes" if e.needs_attention else "no"),
+    ("Answered (UTC)", lambda e: _iso(e.answered_at)),
+    ("Response", lambda e: e.response),
+    ("Closed (UTC)", lambda e: _iso(e.closed_at)),
+)
+
+CSV_BATCH = 1000
+
+
+def _iso(instant: datetime | None) -> str:
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if instant else ""
+
+
+def export_csv(filters: EnquiryFilters, *, now: datetime) -> Iterator[str]:
+    """The filtered log as CSV (RFC 4180: CRLF line ends, fields quoted where needed), in
+    chunks for streaming. Cells that a spreadsheet would run as a formula are made safe."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def flush() -> str:
+        chunk = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return chunk
+
+    writer.writerow([title for title, _ in CSV_COLUMNS])
+    yield flush()
+    query = (
+        filtered_query(filters, now)
+        .options(joinedload(Enquiry.assignee))
+        .order_by(Enquiry.received_at.desc(), Enquiry.id.desc())
+    )
+    # Keyset batches: memory stays flat however long the log is.
+    last: tuple[datetime, int] | None = None
+    while True:
+        batch_query = query
+        if last is not None:
+            batch_query = batch_query.where(
+                sa.or_(
+                    Enquiry.received_at < last[0],
+                    sa.and_(Enquiry.received_at == last[0], Enquiry.id < last[1]),
+                )
+            )
+        batch = db.session.scalars(batch_query.limit(CSV_BATCH)).all()
+        if not batch:
+            break
+        for enquiry in batch:
+            writer.writerow([rules.spreadsheet_safe(get(enquiry)) for _, get in CSV_COLUMNS])
+        yield flush()
+        last = (batch[-1].received_at, batch[-1].id)
+        if len(batch) < CSV_BATCH:
+            break
+
+
+# --- personal data ----------------------------------------------------------------------------
+
+
+@dataclass
+class AnonymiseResult:
+    anonymised: int
+    cutoff: datetime
+    kept: int  # enquiries in the log, anonymised or not: the counts stay
+
+
+def anonymise_closed(*, now: datetime, older_than_months: int | None = None) -> AnonymiseResult:
+    """Remove the journalist's name, email, phone, the details and the response from closed
+    enquiries closed before the cutoff (``ENQUIRY_RETENTION_MONTHS``, default 24, before
+    ``now``). The rows stay, with reference, dates, route, outlet, subject and status, so the
+    figures on the dashboard do not change."""
+    months = (
+        older_than_months
+        if older_than_months is not None
+        else current_app.config.get("ENQUIRY_RETENTION_MONTHS", 24)
+    )
+    cutoff = rules.months_before(now, months)
+    due = sa.and_(
+        Enquiry.status == rules.CLOSED,
+        Enquiry.closed_at < cutoff,
+        Enquiry.anonymised_at.is_(None),
+    )
+    # The timeline's notes quote the response: they go too.
+    db.session.execute(
+        sa.update(EnquiryEvent)
+        .where(
+            EnquiryEvent.enquiry_id.in_(sa.select(Enquiry.id).where(due)),
+            EnquiryEvent.action == "answered",
+        )
+        .values(comment=None)
+    )
+    result = db.session.execute(
+        sa.update(Enquiry)
+        .where(due)
+        .values(
+            journalist_name=rules.REMOVED_NAME,
+            email=None,
+            phone=None,
+            details="",
+            response=None,
+            anonymised_at=now,
+        )
+    )
+    kept = db.session.scalar(sa.select(sa.func.count()).select_from(Enquiry))
+    db.session.commit()
+    return AnonymiseResult(anonymised=result.rowcount, cutoff=cutoff, kept=kept)
+
+
+# --- used by the forms ------------------------------------------------------------------------
+
+
+def staff_choices() -> list[User]:
+    """Active staff, for the assignee lists."""
+    return list(
+        db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.name))
+    )
+
+
+def release_choices(limit: int = 200) -> list[Release]:
+    """Recent releases, for linking an enquiry to the one it asks about."""
+    return list(
+        db.session.scalars(sa.select(Release).order_by(Release.created_at.desc()).limit(limit))
+    )

@@ -1,0 +1,123 @@
+"""The office calendar: the settings of ``config.py`` plus the closures and extra openings an
+admin has entered, and the route of an instant according to them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ..domain import enquiries as enquiry_rules
+from ..domain.routing import (
+    CLOSED,
+    OPEN,
+    CalendarException,
+    OfficeCalendar,
+    Routing,
+    next_change,
+    route_for,
+)
+from ..extensions import db
+from ..models import OfficeException, User
+from .errors import NotFound, ValidationFailed
+
+# How far ahead the contact page looks for the next opening.
+LOOKAHEAD_DAYS = 21
+
+
+def _as_exception(row: OfficeException) -> CalendarException:
+    return CalendarException(
+        day=row.day, kind=row.kind, reason=row.reason, starts=row.starts, ends=row.ends
+    )
+
+
+def office_calendar(first_day: date | None = None, last_day: date | None = None) -> OfficeCalendar:
+    """The calendar from the settings, with the admin's exceptions between the two London
+    dates (all of them when no dates are given)."""
+    query = sa.select(OfficeException)
+    if first_day is not None:
+        query = query.where(OfficeException.day >= first_day)
+    if last_day is not None:
+        query = query.where(OfficeException.day <= last_day)
+    rows = db.session.scalars(query).all()
+    return OfficeCalendar.from_config(current_app.config, [_as_exception(r) for r in rows])
+
+
+def calendar_for(instant: datetime, days_after: int = 0) -> OfficeCalendar:
+    """The calendar with the exceptions that can matter for ``instant`` (its London date, a
+    day either side for safety, and ``days_after`` more)."""
+    base = OfficeCalendar.from_config(current_app.config)
+    day = instant.astimezone(base.timezone).date()
+    return office_calendar(day - timedelta(days=1), day + timedelta(days=days_after + 1))
+
+
+def route_at(instant: datetime) -> Routing:
+    """Office hours or out of hours at ``instant``, the line to call and why."""
+    return route_for(instant, calendar_for(instant))
+
+
+def route_and_next_change(instant: datetime) -> tuple[Routing, datetime | None]:
+    """The route now and the next instant it changes (for "the office line opens again at")."""
+    calendar = calendar_for(instant, LOOKAHEAD_DAYS)
+    return route_for(instant, calendar), next_change(instant, calendar, LOOKAHEAD_DAYS)
+
+
+# --- admin: closures and extra openings -------------------------------------------------------
+
+
+def list_exceptions(from_day: date | None = None) -> list[OfficeException]:
+    query = sa.select(OfficeException).order_by(OfficeException.day, OfficeException.starts)
+    if from_day is not None:
+        query = query.where(OfficeException.day >= from_day)
+    return list(db.session.scalars(query))
+
+
+def add_exception(
+    *,
+    day: date | None,
+    kind: str,
+    reason: str,
+    starts: time | None,
+    ends: time | None,
+    actor: User,
+    now: datetime,
+) -> OfficeException:
+    """Record a closure or an extra opening for a whole London day or part of one."""
+    errors: dict[str, str] = {}
+    reason = enquiry_rules.clean_text(reason)
+    if day is None:
+        errors["day"] = "Enter the date"
+    if kind not in (CLOSED, OPEN):
+        errors["kind"] = "Choose whether the office is closed or open"
+    if not reason:
+        errors["reason"] = "Enter the reason, for example 'Office move'"
+    elif len(reason) > 200:
+        errors["reason"] = "The reason must be 200 characters or fewer"
+    if (starts is None) != (ends is None):
+        field = "ends" if starts is not None else "starts"
+        errors[field] = "Give both a start and an end time, or neither for the whole day"
+    elif starts is not None and not starts < ends:
+        errors["ends"] = "The end time must be after the start time"
+    if errors:
+        raise ValidationFailed(errors)
+    row = OfficeException(
+        day=day,
+        kind=kind,
+        reason=reason,
+        starts=starts,
+        ends=ends,
+        created_by_id=actor.id,
+        created_at=now,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def remove_exception(exception_id: int) -> None:
+    row = db.session.get(OfficeException, exception_id)
+    if row is None:
+        raise NotFound("That closure or opening no longer exists")
+    db.session.delete(row)
+    db.session.commit()
