@@ -30,6 +30,8 @@ LIST_NOUNS = {"quotes": "quote", "links": "link", "notes": "note"}
 
 
 class QuoteForm(Form):
+    # Keeps a quote's identity through edits and reordering (a speaker's sign-off follows it).
+    key = HiddenField()
     speaker = StringField("Who said it", description="For example, Zoë Billingham")
     role = StringField("Their role", description="For example, HM Inspector of Constabulary")
     text = TextAreaField("What they said")
@@ -66,7 +68,7 @@ class ReleaseForm(FlaskForm):
         """The release content as typed, with wholly blank list entries left out (they hold
         nothing the officer typed)."""
         quotes = [
-            {key: (entry[key] or "").strip() for key in ("speaker", "role", "text")}
+            {key: (entry[key] or "").strip() for key in ("key", "speaker", "role", "text")}
             for entry in self.quotes.data
         ]
         links = [
@@ -77,7 +79,9 @@ class ReleaseForm(FlaskForm):
             "title": (self.title.data or "").strip(),
             "summary": (self.summary.data or "").strip(),
             "body": (self.body.data or "").strip(),
-            "quotes": [quote for quote in quotes if any(quote.values())],
+            "quotes": [
+                quote for quote in quotes if any(quote[k] for k in ("speaker", "role", "text"))
+            ],
             "links": [link for link in links if any(link.values())],
             "notes": [note.strip() for note in self.notes.data if note and note.strip()],
         }
@@ -89,7 +93,10 @@ class ReleaseForm(FlaskForm):
         for name in LIST_NAMES:
             kept = []
             for index, entry in enumerate(getattr(self, name).data):
-                values = entry.values() if isinstance(entry, dict) else [entry]
+                if isinstance(entry, dict):
+                    values = [v for k, v in entry.items() if k != "key"]
+                else:
+                    values = [entry]
                 if any((value or "").strip() for value in values):
                     kept.append(index)
             positions[name] = kept

@@ -21,9 +21,11 @@ from typing import BinaryIO
 import sqlalchemy as sa
 from flask import current_app
 
+from .. import clock
 from ..extensions import db
-from ..models import Attachment, Release, ReleaseEvent, User
-from .errors import NotFound, ValidationFailed, WrongState
+from ..models import Attachment, Release, User
+from . import releases
+from .errors import NotAllowed, NotFound, ValidationFailed, WrongState
 
 MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
 MAX_ATTACHMENTS_PER_RELEASE = 20
@@ -185,7 +187,7 @@ def _receive(stream: BinaryIO, directory: Path, max_bytes: int) -> tuple[Path, i
 
 
 def current_attachments(release_id: int) -> list[Attachment]:
-    """The attachments a release has now (staff view and the working copy), oldest first."""
+    """The files a release has now (its working copy), oldest first."""
     return list(
         db.session.scalars(
             sa.select(Attachment)
@@ -195,86 +197,106 @@ def current_attachments(release_id: int) -> list[Attachment]:
     )
 
 
-def add_attachment(
-    release: Release, actor: User, filename: str, stream: BinaryIO, now: datetime
-) -> Attachment:
-    """Check an uploaded file and attach it to a release, recording it on the timeline.
+def _discard(path: Path) -> None:
+    path.unlink(missing_ok=True)
 
-    Refuses (ValidationFailed on ``file``, nothing kept) a file that is missing, too large, or
-    whose content is not what its name says. A withdrawn release takes no new files.
+
+def add_attachment(
+    release_id: int,
+    *,
+    actor: User,
+    filename: str | None,
+    stream: BinaryIO | None,
+    now: datetime | None = None,
+) -> Attachment:
+    """Check an uploaded file and attach it to a release.
+
+    The file joins the release's content, so this is an edit like any other (a new revision; in
+    review, approved or scheduled the release goes back to draft; published, a correction
+    waiting for approval). A file that is missing, too large or not what its name says is
+    refused (ValidationFailed on ``file``) and nothing is kept.
     """
-    if release.state == "withdrawn":
-        raise WrongState("This release has been withdrawn, so it cannot take new files")
+    now = now or clock.now()
+    release = releases.get_release(release_id)
+    _refuse_if_not_editable(release, actor, now)
     name = clean_filename(filename or "")
-    if not name:
+    if stream is None or not name:
         raise ValidationFailed({"file": "Select a file to upload"})
     if len(current_attachments(release.id)) >= MAX_ATTACHMENTS_PER_RELEASE:
         raise ValidationFailed(
             {"file": f"A release can have at most {MAX_ATTACHMENTS_PER_RELEASE} files"}
         )
     directory = attachment_dir()
+    limit = max_attachment_bytes()
     try:
-        temp_path, size, sha256 = _receive(stream, directory, max_attachment_bytes())
+        temp_path, size, sha256 = _receive(stream, directory, limit)
     except NotAcceptable as refusal:
         raise ValidationFailed({"file": str(refusal)}) from None
     try:
-        kind = check_file(temp_path, name, max_attachment_bytes())
-        storage_key = secrets.token_hex(20)
-        os.replace(temp_path, directory / storage_key)
+        kind = check_file(temp_path, name, limit)
     except NotAcceptable as refusal:
-        temp_path.unlink(missing_ok=True)
+        _discard(temp_path)
         raise ValidationFailed({"file": str(refusal)}) from None
-    attachment = Attachment(
-        release_id=release.id,
-        filename=name,
-        content_type=kind.content_type,
-        size=size,
-        sha256=sha256,
-        storage_key=storage_key,
-        uploaded_by_id=actor.id,
-        created_at=now,
-    )
-    db.session.add(attachment)
-    db.session.add(
-        ReleaseEvent(
+    storage_key = secrets.token_hex(20)
+    final_path = directory / storage_key
+    os.replace(temp_path, final_path)
+    try:
+        attachment = Attachment(
             release_id=release.id,
-            actor_id=actor.id,
-            action="attachment_added",
-            comment=name,
+            filename=name,
+            content_type=kind.content_type,
+            size=size,
+            sha256=sha256,
+            storage_key=storage_key,
+            uploaded_by_id=actor.id,
             created_at=now,
         )
-    )
-    try:
+        db.session.add(attachment)
+        db.session.flush()
+        releases.record_attachment_change(
+            release.id, actor=actor, change_note=f"Added the file {name}", now=now
+        )
         db.session.commit()
     except BaseException:
         db.session.rollback()
-        (directory / storage_key).unlink(missing_ok=True)
+        _discard(final_path)
         raise
     return attachment
 
 
-def remove_attachment(release: Release, attachment_id: int, actor: User, now: datetime) -> None:
-    """Take a file off a release's working copy. The bytes are kept: a revision the public is
-    still seeing may list it until a new one is approved."""
+def remove_attachment(
+    release_id: int, attachment_id: int, *, actor: User, now: datetime | None = None
+) -> None:
+    """Take a file off a release: an edit like any other (see ``add_attachment``). The bytes
+    are kept, because a revision the public still sees may list the file until a newer one is
+    approved."""
+    now = now or clock.now()
+    release = releases.get_release(release_id)
+    _refuse_if_not_editable(release, actor, now)
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or attachment.release_id != release.id or attachment.removed_at:
         raise NotFound("That file is not attached to this release")
-    attachment.removed_at = now
-    db.session.add(
-        ReleaseEvent(
-            release_id=release.id,
-            actor_id=actor.id,
-            action="attachment_removed",
-            comment=attachment.filename,
-            created_at=now,
+    try:
+        attachment.removed_at = now
+        db.session.flush()
+        releases.record_attachment_change(
+            release.id, actor=actor, change_note=f"Removed the file {attachment.filename}", now=now
         )
-    )
-    db.session.commit()
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def _refuse_if_not_editable(release: Release, actor: User, now: datetime) -> None:
+    decision = releases.why_not("edit", release, actor, now)
+    if not decision:
+        raise (NotAllowed if decision.kind == "permission" else WrongState)(decision.reason)
 
 
 def attachment_for_staff(release_id: int, attachment_id: int) -> Attachment:
-    """Any file ever attached to the release, for a signed-in member of staff."""
+    """Any file ever attached to the release (staff may open an old revision's files too)."""
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or attachment.release_id != release_id:
-        raise NotFound()
+        raise NotFound("That file is not attached to this release")
     return attachment

@@ -123,3 +123,122 @@ def test_a_file_one_byte_over_the_limit_is_refused_and_one_at_the_limit_accepted
 )
 def test_uploaded_names_lose_folders_and_control_characters(given, kept):
     assert clean_filename(given) == kept
+
+
+# --- attaching files to releases (real database) ---------------------------------------------
+
+
+def _stored_files(app):
+    from pathlib import Path
+
+    folder = Path(app.config["ATTACHMENT_DIR"])
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def test_an_attached_report_becomes_part_of_the_release_content(app_ctx, officer):
+    from pressoffice.services import attachments, releases
+
+    from ..factories import create_release
+
+    release = create_release(author=officer)
+    attachment = attachments.add_attachment(
+        release.id, actor=officer, filename="report.pdf", stream=io.BytesIO(pdf_bytes())
+    )
+    latest = releases.latest_revision(releases.get_release(release.id))
+    assert [a["filename"] for a in latest.attachments] == ["report.pdf"]
+    assert attachment.content_type == "application/pdf"
+    assert attachments.stored_path(attachment).read_bytes() == pdf_bytes()
+
+
+def test_attaching_a_file_to_an_approved_release_voids_its_approval(app_ctx, officer):
+    from pressoffice.services import attachments, releases
+
+    from ..factories import create_release
+
+    release = create_release(state="approved", author=officer)
+    attachments.add_attachment(
+        release.id, actor=officer, filename="figures.csv", stream=io.BytesIO(csv_bytes())
+    )
+    release = releases.get_release(release.id)
+    assert release.state == "draft"
+    assert release.approved_hash is None
+    assert "approval is void" in release.notice
+
+
+def test_a_refused_file_leaves_nothing_behind(app, app_ctx, officer):
+    from pressoffice.models import Attachment
+    from pressoffice.services import attachments, releases
+    from pressoffice.services.errors import ValidationFailed
+
+    from ..factories import create_release
+
+    release = create_release(author=officer)
+    version = release.version
+    before = _stored_files(app)
+    with pytest.raises(ValidationFailed) as refusal:
+        attachments.add_attachment(
+            release.id, actor=officer, filename="report.pdf", stream=io.BytesIO(b"MZ\x90 program")
+        )
+    assert "not really a PDF" in refusal.value.fields["file"]
+    assert _stored_files(app) == before
+    assert Attachment.query.count() == 0
+    assert releases.get_release(release.id).version == version
+
+
+def test_a_file_over_the_limit_is_refused_without_reading_it_all(app, app_ctx, officer):
+    from pressoffice.services import attachments
+    from pressoffice.services.errors import ValidationFailed
+
+    from ..factories import create_release
+
+    release = create_release(author=officer)
+    app.config["MAX_ATTACHMENT_BYTES"] = 1024 * 1024
+    try:
+        with pytest.raises(ValidationFailed) as refusal:
+            attachments.add_attachment(
+                release.id,
+                actor=officer,
+                filename="report.pdf",
+                stream=io.BytesIO(pdf_bytes() + b" " * (1024 * 1024)),
+            )
+    finally:
+        app.config["MAX_ATTACHMENT_BYTES"] = 25 * 1024 * 1024
+    assert refusal.value.fields["file"] == "The selected file must be no larger than 1 MB"
+    assert not [name for name in _stored_files(app) if name.startswith(".upload-")]
+
+
+def test_a_withdrawn_release_takes_no_new_files(app_ctx, officer):
+    from pressoffice.services import attachments
+    from pressoffice.services.errors import WrongState
+
+    from ..factories import create_release
+
+    release = create_release(state="withdrawn", author=officer)
+    with pytest.raises(WrongState):
+        attachments.add_attachment(
+            release.id, actor=officer, filename="report.pdf", stream=io.BytesIO(pdf_bytes())
+        )
+
+
+def test_removing_a_file_from_a_published_release_waits_for_approval_before_the_public_loses_it(
+    app_ctx, officer, approver
+):
+    from pressoffice.services import attachments, releases
+
+    from ..factories import create_release
+
+    release = create_release(author=officer)
+    attachment = attachments.add_attachment(
+        release.id, actor=officer, filename="report.pdf", stream=io.BytesIO(pdf_bytes())
+    )
+    releases.submit_release(release.id, actor=officer)
+    releases.approve_release(release.id, actor=approver)
+    releases.publish_release(release.id, actor=officer)
+
+    attachments.remove_attachment(release.id, attachment.id, actor=officer)
+
+    assert attachments.current_attachments(release.id) == []
+    public = releases.load_public_release(release.slug)
+    assert [a["filename"] for a in public.content.attachments] == ["report.pdf"]
+    assert releases.load_public_attachment(release.slug, attachment.id).id == attachment.id
+    assert attachments.stored_path(attachment).exists()
