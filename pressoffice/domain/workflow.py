@@ -284,7 +284,7 @@ def may_unschedule(release: ReleaseState, actor: Actor, now: datetime) -> Decisi
         return _not_you("Only press office staff can unschedule releases")
     status = release.status(now)
     if status != "scheduled":
-        if release.state == "scheduled":
+        if status == "published" and release.embargo_until is not None:
             return _no("The embargo has already lifted: this release is published")
         return _wrong_state("unschedule", status)
     return ALLOWED

@@ -886,13 +886,15 @@ def why_not(
     )
 
 
-def has_pending_correction(release: Release) -> bool:
-    """A published release whose working copy differs from what the public sees."""
-    if release.public_revision_id is None or release.state not in ("published", "scheduled"):
+def has_pending_correction(release: Release, now: datetime | None = None) -> bool:
+    """A published release whose saved content differs from what the public sees."""
+    if release.public_revision_id is None:
         return False
-    return latest_revision(release).id != release.public_revision_id and (
-        latest_revision(release).content_hash != release.public_revision.content_hash
-    )
+    if computed_status(release.state, release.embargo_until, _instant(now)) != "published":
+        return False
+    if release.public_revision.number == release.version:
+        return False
+    return latest_revision(release).content_hash != release.public_revision.content_hash
 
 
 @dataclass
@@ -965,7 +967,7 @@ def list_releases(
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
     items = list(
         db.session.scalars(
-            query.options(joinedload(Release.author))
+            query.options(joinedload(Release.author), joinedload(Release.public_revision))
             .order_by(Release.updated_at.desc(), Release.id.desc())
             .limit(per_page)
             .offset((page - 1) * per_page)
