@@ -124,14 +124,12 @@ class Release(db.Model):
     approved_hash: Mapped[str | None] = mapped_column(sa.String(64))
     approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    approved_revision_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("release_revisions.id", use_alter=True)
-    )
+    # Plain integers rather than foreign keys: a release and its revisions point at each other,
+    # and a cycle of constraints would make the schema differ between SQLite and PostgreSQL.
+    approved_revision_id: Mapped[int | None] = mapped_column(sa.Integer)
 
     # What the public sees once it is visible: always an approved revision.
-    public_revision_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("release_revisions.id", use_alter=True)
-    )
+    public_revision_id: Mapped[int | None] = mapped_column(sa.Integer)
     embargo_until: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # When it became (or becomes) public: set on publish, or equal to the embargo when scheduled.
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
@@ -147,10 +145,12 @@ class Release(db.Model):
     last_editor: Mapped[User] = relationship(foreign_keys=[last_editor_id])
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
     approved_revision: Mapped[ReleaseRevision | None] = relationship(
-        foreign_keys=[approved_revision_id], post_update=True
+        primaryjoin="foreign(Release.approved_revision_id) == ReleaseRevision.id",
+        post_update=True,
     )
     public_revision: Mapped[ReleaseRevision | None] = relationship(
-        foreign_keys=[public_revision_id], post_update=True
+        primaryjoin="foreign(Release.public_revision_id) == ReleaseRevision.id",
+        post_update=True,
     )
 
     __table_args__ = (
@@ -187,7 +187,9 @@ class ReleaseRevision(db.Model):
 
     editor: Mapped[User] = relationship()
 
-    __table_args__ = (sa.UniqueConstraint("release_id", "number", name="uq_release_revision_number"),)
+    __table_args__ = (
+        sa.UniqueConstraint("release_id", "number", name="uq_release_revision_number"),
+    )
 
 
 class ReleaseEvent(db.Model):

@@ -1,0 +1,159 @@
+"""Settings, read from environment variables, one class per environment.
+
+``PRESSOFFICE_ENV`` chooses the class (development, testing, production); every setting a
+deployment changes comes from an environment variable of the same name. The office's calendar,
+hours and telephone numbers live here too, so that the contact block on every release and the
+routing of every enquiry come from one place.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import time
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+DEFAULT_SECRET = "development-only-secret-change-me"  # noqa: S105 - refused in production
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names it."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _time(name: str, default: str) -> time:
+    raw = _env(name, default)
+    try:
+        return time.fromisoformat(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a time such as 08:30, not {raw!r}") from exc
+
+
+def check_database_url(url: str) -> str:
+    """Refuse a DATABASE_URL that SQLAlchemy cannot read, naming the problem."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigError(f"DATABASE_URL is malformed: {url!r}") from exc
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ConfigError(
+            f"DATABASE_URL must be a sqlite:/// or postgresql:// URL, not {parsed.drivername!r}"
+        )
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
+        url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return url
+
+
+class Config:
+    ENV_NAME = "base"
+    SECRET_KEY = _env("SECRET_KEY", DEFAULT_SECRET)
+    SQLALCHEMY_DATABASE_URI: str | None = _env("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = 8 * 3600  # a working day: a long edit must not lose its form
+
+    RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_LIMIT_PER_ACCOUNT = _env("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+    LOGIN_LIMIT_PER_ADDRESS = _env("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes")
+    PUBLIC_ENQUIRY_LIMIT = _env("PUBLIC_ENQUIRY_LIMIT", "5 per hour")
+    PREVIEW_LINK_LIMIT = _env("PREVIEW_LINK_LIMIT", "30 per minute")
+
+    # Where release attachments are kept: outside the web root, never served as static files.
+    ATTACHMENT_DIR = _env("ATTACHMENT_DIR")
+    MAX_CONTENT_LENGTH = 26 * 1024 * 1024
+    MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
+
+    # The public address of the app, for links handed to journalists (embargoed previews).
+    PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+
+    # The press office.
+    PRESS_OFFICE_NAME = _env("PRESS_OFFICE_NAME", "The press office")
+    OFFICE_TIMEZONE = _env("OFFICE_TIMEZONE", "Europe/London")
+    OFFICE_HOURS_START = _time("OFFICE_HOURS_START", "08:30")
+    OFFICE_HOURS_END = _time("OFFICE_HOURS_END", "17:00")
+    # Monday is 0, as in date.weekday().
+    OFFICE_DAYS = tuple(int(d) for d in (_env("OFFICE_DAYS", "0,1,2,3,4") or "").split(","))
+    OFFICE_LINE = _env("OFFICE_LINE", "020 3513 0600")
+    OUT_OF_HOURS_LINE = _env("OUT_OF_HOURS_LINE", "07836 217 729")
+    HOLIDAY_COUNTRY = _env("HOLIDAY_COUNTRY", "GB")
+    HOLIDAY_SUBDIVISION = _env("HOLIDAY_SUBDIVISION", "ENG")
+    ENQUIRY_RETENTION_MONTHS = int(_env("ENQUIRY_RETENTION_MONTHS", "24"))
+
+    # Outgoing email is optional: without a host, links are shown to the officer to send.
+    SMTP_HOST = _env("SMTP_HOST")
+    SMTP_PORT = int(_env("SMTP_PORT", "25"))
+    SMTP_USERNAME = _env("SMTP_USERNAME")
+    SMTP_PASSWORD = _env("SMTP_PASSWORD")
+    SMTP_STARTTLS = _env("SMTP_STARTTLS", "0") == "1"
+    MAIL_FROM = _env("MAIL_FROM", "press-office@example.org")
+
+    @classmethod
+    def check(cls, app) -> None:
+        """Refuse to start with settings that would be unsafe or unusable."""
+        if app.config.get("SQLALCHEMY_DATABASE_URI"):
+            app.config["SQLALCHEMY_DATABASE_URI"] = check_database_url(
+                app.config["SQLALCHEMY_DATABASE_URI"]
+            )
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret"  # noqa: S105
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+    @classmethod
+    def check(cls, app) -> None:
+        secret = app.config.get("SECRET_KEY")
+        if not secret or secret == DEFAULT_SECRET:
+            raise ConfigError(
+                "SECRET_KEY must be set to a long random value in production "
+                "(for example: python -c 'import secrets; print(secrets.token_hex(32))')"
+            )
+        if len(secret) < 32:
+            raise ConfigError("SECRET_KEY is too short for production: use at least 32 characters")
+        if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+            raise ConfigError("DATABASE_URL must be set in production")
+        super().check(app)
+
+
+configs = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(name: str | None):
+    name = name or os.environ.get("PRESSOFFICE_ENV", "development")
+    try:
+        return configs[name]
+    except KeyError as exc:
+        raise ConfigError(
+            f"PRESSOFFICE_ENV must be one of {', '.join(configs)}, not {name!r}"
+        ) from exc

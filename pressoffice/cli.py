@@ -1,0 +1,200 @@
+"""The ``pressoffice`` command: a Flask CLI group with the app's own commands."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from config import ConfigError
+
+from . import clock
+from .services import accounts
+from .services.errors import ServiceError
+
+
+def _create_app():
+    from . import create_app
+
+    return create_app()
+
+
+def fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+def fail_from(exc: ServiceError) -> None:
+    if exc.fields:
+        fail("; ".join(f"{name}: {message}" for name, message in exc.fields.items()))
+    fail(exc.message)
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True)
+def cli():
+    """Pressoffice: press releases under embargo and the media enquiry log."""
+
+
+# --- users ----------------------------------------------------------------------------------
+
+
+@cli.group()
+def users():
+    """Create and manage staff accounts."""
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True, help="officer, approver or admin")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def users_create(email, name, role, password_stdin):
+    """Create a user; the password is asked for, or read from standard input."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = accounts.create_user(
+            email=email, name=name, role=role, password=password, now=clock.now()
+        )
+    except ServiceError as exc:
+        fail_from(exc)
+    click.echo(f"Created {user.role} {user.name} <{user.email}>")
+
+
+@users.command("set-role")
+@click.argument("email")
+@click.argument("role")
+@with_appcontext
+def users_set_role(email, role):
+    """Change a user's role."""
+    try:
+        user = accounts.set_role(accounts.user_by_email_or_fail(email), role)
+    except ServiceError as exc:
+        fail_from(exc)
+    click.echo(f"{user.email} is now {user.role}")
+
+
+@users.command("deactivate")
+@click.argument("email")
+@with_appcontext
+def users_deactivate(email):
+    """Deactivate a user: no more sign-in, sessions ended, tokens revoked."""
+    try:
+        user = accounts.deactivate_user(accounts.user_by_email_or_fail(email), clock.now())
+    except ServiceError as exc:
+        fail_from(exc)
+    click.echo(f"{user.email} is deactivated")
+
+
+@users.command("list")
+@with_appcontext
+def users_list():
+    """List users."""
+    for user in accounts.list_users():
+        state = "active" if user.active else "deactivated"
+        click.echo(f"{user.email}\t{user.name}\t{user.role}\t{state}")
+
+
+# --- tokens ---------------------------------------------------------------------------------
+
+
+@cli.group()
+def tokens():
+    """API tokens."""
+
+
+@tokens.command("create")
+@click.argument("email")
+@click.option("--label", default="", help="What the token is for.")
+@with_appcontext
+def tokens_create(email, label):
+    """Print a new API token for EMAIL (shown once; only its hash is kept)."""
+    try:
+        _token, plain = accounts.create_token(
+            accounts.user_by_email_or_fail(email), clock.now(), label
+        )
+    except ServiceError as exc:
+        fail_from(exc)
+    click.echo(plain)
+
+
+@tokens.command("revoke")
+@click.argument("prefix")
+@with_appcontext
+def tokens_revoke(prefix):
+    """Revoke the token that starts with PREFIX (as listed by 'tokens list')."""
+    try:
+        revoked = accounts.revoke_token_by_prefix(prefix[:10], clock.now())
+    except ServiceError as exc:
+        fail_from(exc)
+    click.echo(f"Revoked {len(revoked)} token(s)")
+
+
+@tokens.command("list")
+@click.argument("email", required=False)
+@with_appcontext
+def tokens_list(email):
+    """List tokens, for one user or all."""
+    try:
+        user = accounts.user_by_email_or_fail(email) if email else None
+    except ServiceError as exc:
+        fail_from(exc)
+    for token in accounts.list_tokens(user):
+        state = "revoked" if token.revoked_at else "active"
+        click.echo(f"{token.prefix}\t{token.user.email}\t{token.label}\t{state}")
+
+
+# --- demo -----------------------------------------------------------------------------------
+
+
+@cli.command("demo")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+@click.option("--no-serve", is_flag=True, help="Set up the database and demo data, then stop.")
+@with_appcontext
+def demo(host, port, no_serve):
+    """Migrate the database, add demo data to an empty one, and serve the app."""
+    from flask_migrate import upgrade
+
+    from .demo import seed_demo
+
+    upgrade()
+    logins = seed_demo(clock.now())
+    click.echo(f"Database: {current_app.config['SQLALCHEMY_DATABASE_URI']}")
+    if logins:
+        click.echo("Demo accounts (email / password):")
+        for role, email, password in logins:
+            click.echo(f"  {role:9} {email}  {password}")
+    else:
+        click.echo("The database already had data; demo data was not added.")
+    if no_serve:
+        return
+    click.echo(f"Serving on http://{host}:{port}/  (staff sign in: http://{host}:{port}/sign-in)")
+    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+def register_feature_commands() -> None:
+    """Commands that belong to a feature live beside it."""
+    import importlib
+
+    for module in ("pressoffice.cli_enquiries",):
+        try:
+            importlib.import_module(module).register(cli)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+
+
+register_feature_commands()
+
+
+def main() -> None:
+    try:
+        cli.main(prog_name="pressoffice")
+    except ConfigError as exc:
+        fail(str(exc))

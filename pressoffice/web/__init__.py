@@ -1,0 +1,8 @@
+"""The staff pages. One views module per feature, all on one blueprint."""
+
+from flask import Blueprint
+
+bp = Blueprint("web", __name__)
+
+# Feature modules register their routes on ``bp`` when imported.
+from . import account_views, admin_users  # noqa: E402,F401

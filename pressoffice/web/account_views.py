@@ -1,0 +1,107 @@
+"""Signing in and out, the staff home page and a user's own API tokens."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from .. import clock
+from ..auth import public, safe_next_url, staff_required
+from ..domain.accounts import normalise_email
+from ..extensions import limiter
+from ..services import accounts
+from . import bp
+from .account_forms import ConfirmForm, SignInForm, TokenForm
+
+SIGN_IN_FAILED = "Enter a correct email address and password"
+
+
+def _login_account_key() -> str:
+    return "login-account:" + normalise_email(request.form.get("email", ""))
+
+
+def _login_failed(_response) -> bool:
+    return bool(g.get("login_failed"))
+
+
+def _limit_per_account() -> str:
+    return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
+
+
+def _limit_per_address() -> str:
+    return current_app.config["LOGIN_LIMIT_PER_ADDRESS"]
+
+
+@bp.route("/sign-in", methods=["GET", "POST"], endpoint="login")
+@public
+@limiter.limit(
+    _limit_per_account,
+    key_func=_login_account_key,
+    methods=["POST"],
+    deduct_when=_login_failed,
+    error_message="Too many failed sign-in attempts. Wait 15 minutes, then try again.",
+)
+@limiter.limit(
+    _limit_per_address,
+    methods=["POST"],
+    deduct_when=_login_failed,
+    error_message="Too many failed sign-in attempts. Wait 15 minutes, then try again.",
+)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("web.home"))
+    form = SignInForm()
+    error = None
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next_url(request.args.get("next")) or url_for("web.home"))
+        g.login_failed = True
+        error = SIGN_IN_FAILED
+    elif request.method == "POST":
+        g.login_failed = True
+    status = 401 if error else 200
+    return render_template("auth/sign_in.html", form=form, error=error), status
+
+
+@bp.post("/sign-out", endpoint="logout")
+@login_required
+def logout():
+    logout_user()
+    flash("You have signed out.", "success")
+    return redirect(url_for("web.login"))
+
+
+logout.access = "signed-in"
+
+
+@bp.get("/staff", endpoint="home")
+@staff_required
+def home():
+    return render_template("staff/home.html")
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"], endpoint="my_tokens")
+@staff_required
+def my_tokens():
+    form = TokenForm()
+    new_token = None
+    if form.validate_on_submit():
+        _token, new_token = accounts.create_token(current_user, clock.now(), form.label.data or "")
+    tokens = accounts.list_tokens(current_user)
+    return render_template(
+        "staff/tokens.html", form=form, tokens=tokens, new_token=new_token, confirm=ConfirmForm()
+    )
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke", endpoint="revoke_my_token")
+@staff_required
+def revoke_my_token(token_id: int):
+    form = ConfirmForm()
+    token = accounts.get_token(token_id)
+    if not form.validate_on_submit() or token.user_id != current_user.id:
+        return redirect(url_for("web.my_tokens"))
+    accounts.revoke_token(token.id, clock.now())
+    flash("Token revoked: it no longer works.", "success")
+    return redirect(url_for("web.my_tokens"))

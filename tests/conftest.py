@@ -1,0 +1,239 @@
+"""Shared fixtures: one app per test session on a real database, tables emptied between tests.
+
+The database is SQLite in a temporary folder unless ``PRESSOFFICE_TEST_DATABASE_URL`` (or
+``PRESSOFFICE_TEST_POSTGRES_URL``) names a PostgreSQL database, which the whole suite then uses.
+The schema is built by running the migrations, never by ``create_all``.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+from bs4 import BeautifulSoup
+from flask import has_app_context
+from flask.testing import FlaskClient
+
+from pressoffice import create_app
+from pressoffice.clock import FrozenClock, set_clock
+from pressoffice.extensions import db, limiter
+
+from .factories import DEFAULT_PASSWORD, make_user
+
+TEST_DATABASE_URL = os.environ.get("PRESSOFFICE_TEST_DATABASE_URL") or os.environ.get(
+    "PRESSOFFICE_TEST_POSTGRES_URL"
+)
+
+# A Tuesday in winter, in office hours: 10:00 GMT.
+DEFAULT_NOW = datetime(2016, 11, 29, 10, 0, tzinfo=UTC)
+
+
+def pytest_report_header(config):
+    if TEST_DATABASE_URL and TEST_DATABASE_URL.startswith("postgresql"):
+        return "database: PostgreSQL (" + TEST_DATABASE_URL.rsplit("@", 1)[-1] + ")"
+    return (
+        "database: SQLite. PostgreSQL-only tests are skipped: set "
+        "PRESSOFFICE_TEST_DATABASE_URL=postgresql+psycopg://... to run the suite on PostgreSQL."
+    )
+
+
+def _scratch_postgres_database(url: str) -> tuple[str, callable]:
+    """A fresh database beside the one named, for this test run alone, so that runs in
+    parallel never share tables; returns its URL and a function that drops it."""
+    base = sa.engine.make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = f"{base.database}_run_{os.getpid()}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+
+    def drop():
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return base.set(database=name).render_as_string(hide_password=False), drop
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request in its own application context, as a real server does, even while
+    the test itself holds one; then expires the test's objects so it sees what the request
+    committed."""
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            db.session.expire_all()
+        return response
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    from flask_migrate import upgrade
+
+    folder = tmp_path_factory.mktemp("pressoffice")
+    url = TEST_DATABASE_URL or f"sqlite:///{folder / 'test.sqlite3'}"
+    drop_database = None
+    if url.startswith("postgresql"):
+        url, drop_database = _scratch_postgres_database(url)
+    app = create_app(
+        "testing",
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "ATTACHMENT_DIR": str(folder / "attachments"),
+            "SERVER_NAME": "localhost",
+        },
+    )
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    if drop_database:
+        drop_database()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    """Empty every table after a test that used the database."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(
+                    sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+                )
+            else:
+                for table in tables:
+                    connection.execute(sa.text(f"DELETE FROM {table}"))
+    limiter.reset()
+
+
+@pytest.fixture
+def is_postgres(app) -> bool:
+    return app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+
+
+@pytest.fixture
+def require_postgres(is_postgres):
+    if not is_postgres:
+        pytest.skip(
+            "needs PostgreSQL: set PRESSOFFICE_TEST_DATABASE_URL=postgresql+psycopg://... "
+            "(.ci/run does)"
+        )
+
+
+@pytest.fixture
+def clock(app):
+    """The app's clock, frozen at DEFAULT_NOW; move it with ``clock.set(...)``."""
+    frozen = FrozenClock(DEFAULT_NOW)
+    set_clock(app, frozen)
+    yield frozen
+    set_clock(app, None)
+
+
+@pytest.fixture
+def app_ctx(app, clock):
+    """An application context with the frozen clock, for service-level tests."""
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app, clock):
+    return app.test_client()
+
+
+@pytest.fixture
+def officer(app_ctx):
+    return make_user(role="officer", email="olivia@example.org", name="Olivia Officer")
+
+
+@pytest.fixture
+def approver(app_ctx):
+    return make_user(role="approver", email="amir@example.org", name="Amir Approver")
+
+
+@pytest.fixture
+def admin(app_ctx):
+    return make_user(role="admin", email="ada@example.org", name="Ada Admin")
+
+
+def login(client, user, password: str = DEFAULT_PASSWORD):
+    """Sign ``user`` in through the real sign-in form."""
+    response = client.post("/sign-in", data={"email": user.email, "password": password})
+    assert response.status_code == 302, f"sign-in failed for {user.email}"
+    return response
+
+
+class PageClient:
+    """A test client that answers parsed pages, so tests assert on what a person sees."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def get(self, url: str, _expected_status: int = 200, **kwargs) -> BeautifulSoup:
+        response = self.client.get(url, **kwargs)
+        assert response.status_code == _expected_status, (
+            f"GET {url}: {response.status_code} != {_expected_status}"
+        )
+        return BeautifulSoup(response.data, "html.parser")
+
+    def post(
+        self,
+        url: str,
+        data=None,
+        _expected_status: int = 200,
+        _follow_redirects: bool = True,
+        **kwargs,
+    ) -> BeautifulSoup:
+        response = self.client.post(
+            url, data=data or {}, follow_redirects=_follow_redirects, **kwargs
+        )
+        assert response.status_code == _expected_status, (
+            f"POST {url}: {response.status_code} != {_expected_status}"
+        )
+        return BeautifulSoup(response.data, "html.parser")
+
+
+@pytest.fixture
+def page(client):
+    return PageClient(client)
+
+
+@pytest.fixture
+def signed_in(client, page):
+    """``signed_in(user)`` signs the user in and returns the page client."""
+
+    def _sign_in(user):
+        login(client, user)
+        return page
+
+    return _sign_in
+
+
+def api_headers(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def api_token(app_ctx):
+    """``api_token(user)`` returns a bearer header dict for that user."""
+    from pressoffice.services import accounts
+
+    def _token(user):
+        _token_row, plain = accounts.create_token(user, DEFAULT_NOW)
+        return api_headers(plain)
+
+    return _token

@@ -1,0 +1,150 @@
+"""The ``pressoffice`` command, run as a user would, against a scratch database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PRESSOFFICE = str(Path(sys.executable).parent / "pressoffice")
+
+
+@pytest.fixture
+def run(tmp_path):
+    env = dict(os.environ)
+    env.update(
+        {
+            "PRESSOFFICE_ENV": "development",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+            "ATTACHMENT_DIR": str(tmp_path / "files"),
+        }
+    )
+
+    def _run(*args, stdin: str = "", extra_env: dict | None = None):
+        return subprocess.run(
+            [PRESSOFFICE, *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env={**env, **(extra_env or {})},
+            timeout=60,
+        )
+
+    assert _run("db", "upgrade").returncode == 0
+    return _run
+
+
+def test_create_a_user_and_issue_a_token(run):
+    created = run(
+        "users",
+        "create",
+        "--email",
+        "Ed@Example.org",
+        "--name",
+        "Ed Editor",
+        "--role",
+        "approver",
+        "--password-stdin",
+        stdin="a-perfectly-fine-phrase\n",
+    )
+    assert created.returncode == 0, created.stderr
+    assert "ed@example.org" in created.stdout
+    token = run("tokens", "create", "ed@example.org")
+    assert token.returncode == 0 and token.stdout.startswith("po_")
+    listed = run("tokens", "list")
+    assert token.stdout.strip()[:10] in listed.stdout
+    assert token.stdout.strip() not in listed.stdout
+
+
+def test_duplicate_email_unknown_role_and_weak_password_fail_with_one_line(run):
+    ok = run(
+        "users",
+        "create",
+        "--email",
+        "a@example.org",
+        "--name",
+        "A",
+        "--role",
+        "officer",
+        "--password-stdin",
+        stdin="a-perfectly-fine-phrase\n",
+    )
+    assert ok.returncode == 0
+    dup = run(
+        "users",
+        "create",
+        "--email",
+        "A@EXAMPLE.org",
+        "--name",
+        "A",
+        "--role",
+        "officer",
+        "--password-stdin",
+        stdin="a-perfectly-fine-phrase\n",
+    )
+    role = run(
+        "users",
+        "create",
+        "--email",
+        "b@example.org",
+        "--name",
+        "B",
+        "--role",
+        "editor",
+        "--password-stdin",
+        stdin="a-perfectly-fine-phrase\n",
+    )
+    weak = run(
+        "users",
+        "create",
+        "--email",
+        "c@example.org",
+        "--name",
+        "C",
+        "--role",
+        "officer",
+        "--password-stdin",
+        stdin="short\n",
+    )
+    assert dup.returncode != 0 and "already exists" in dup.stderr
+    assert role.returncode != 0 and "Role must be one of" in role.stderr
+    assert weak.returncode != 0 and "at least 12 characters" in weak.stderr
+    for result in (dup, role, weak):
+        assert len(result.stderr.strip().splitlines()) == 1
+    users = run("users", "list").stdout
+    assert "b@example.org" not in users and "c@example.org" not in users
+
+
+def test_set_role_and_deactivate(run):
+    run(
+        "users",
+        "create",
+        "--email",
+        "d@example.org",
+        "--name",
+        "D",
+        "--role",
+        "officer",
+        "--password-stdin",
+        stdin="a-perfectly-fine-phrase\n",
+    )
+    assert run("users", "set-role", "d@example.org", "admin").returncode == 0
+    assert run("users", "deactivate", "d@example.org").returncode == 0
+    assert "d@example.org\tD\tadmin\tdeactivated" in run("users", "list").stdout
+    missing = run("users", "deactivate", "nobody@example.org")
+    assert missing.returncode != 0 and "No user with email" in missing.stderr
+
+
+def test_production_refuses_to_start_without_a_secret(run):
+    result = run("users", "list", extra_env={"PRESSOFFICE_ENV": "production", "SECRET_KEY": ""})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_malformed_database_url_is_named(run):
+    result = run("users", "list", extra_env={"DATABASE_URL": "not a url"})
+    assert result.returncode != 0
+    assert "DATABASE_URL is malformed" in result.stderr
