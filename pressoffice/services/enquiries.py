@@ -315,10 +315,10 @@ class Page:
 
 
 def list_enquiries(
-    filters: EnquiryFilters, *, now: datetime, page: int = 1, per_page: int = PER_PAGE
+    filters: EnquiryFilters, *, now: datetime, page: int = 1, per_page: int | None = None
 ) -> Page:
     """One page of the log, newest first, with the total matching."""
-    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    per_page = max(1, min(per_page or PER_PAGE, MAX_PER_PAGE))
     query = filtered_query(filters, now)
     total = db.session.scalar(
         query.with_only_columns(sa.func.count(), maintain_column_froms=True).order_by(None)

@@ -1,0 +1,266 @@
+"""The enquiry log for staff: list, filter, page, export; log a call; assign, answer, close."""
+
+from __future__ import annotations
+
+import tempfile
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+
+from .. import clock
+from ..auth import staff_required
+from ..domain import enquiries as rules
+from ..domain.routing import ROUTE_LABELS
+from ..services import enquiries
+from ..services.errors import NotFound, ValidationFailed, WrongState
+from ..timefmt import to_london
+from . import bp
+from .enquiry_forms import AssignForm, CloseForm, FilterForm, LogEnquiryForm, RespondForm, UKTime
+
+CSV_SPOOL_BYTES = 8 * 1024 * 1024
+
+# Service field name -> the form field its error is shown next to.
+FIELD_FOR = {
+    "received_at": "received_day",
+    "deadline": "deadline_day",
+    "assignee": "assignee_id",
+}
+
+
+def _staff_choices(blank: str) -> list[tuple[str, str]]:
+    return [("", blank)] + [(str(u.id), u.name) for u in enquiries.staff_choices()]
+
+
+def _release_choices() -> list[tuple[str, str]]:
+    return [("", "Not about a particular release")] + [
+        (str(r.id), r.title or f"Untitled release {r.id}") for r in enquiries.release_choices()
+    ]
+
+
+def _show_errors(form, errors: dict[str, str]) -> None:
+    for name, message in errors.items():
+        target = FIELD_FOR.get(name, name)
+        if target in form:
+            form[target].errors = [*form[target].errors, message]
+        else:  # never drop a refusal, even one without a field of its own
+            form.form_errors.append(message)
+
+
+def _filter_form() -> FilterForm:
+    form = FilterForm(request.args)
+    form.assignee.choices = [("", "Anyone"), (enquiries.UNASSIGNED, "Nobody yet")] + [
+        (str(u.id), u.name) for u in enquiries.staff_choices()
+    ]
+    return form
+
+
+@bp.get("/enquiries", endpoint="enquiries_index")
+@staff_required
+def enquiries_index():
+    form = _filter_form()
+    now = clock.now()
+    try:
+        filters = enquiries.parse_filters(request.args)
+    except ValidationFailed as exc:
+        _show_errors(form, {("from_" if k == "from" else k): v for k, v in exc.fields.items()})
+        return render_template("enquiries/index.html", form=form, page=None, now=now), 400
+    try:
+        page_number = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        page_number = 1
+    page = enquiries.list_enquiries(filters, now=now, page=page_number)
+    return render_template("enquiries/index.html", form=form, page=page, now=now)
+
+
+@bp.get("/enquiries.csv", endpoint="enquiries_csv")
+@staff_required
+def enquiries_csv():
+    try:
+        filters = enquiries.parse_filters(request.args)
+    except ValidationFailed as exc:
+        return Response(
+            "; ".join(f"{k}: {v}" for k, v in exc.fields.items()) + "\n",
+            status=400,
+            mimetype="text/plain",
+        )
+    now = clock.now()
+    # Written to a spooled file rather than streamed: memory stays small for a long log, and
+    # the export needs the database session only while the view runs.
+    spool = tempfile.SpooledTemporaryFile(max_size=CSV_SPOOL_BYTES, mode="w+b")
+    for chunk in enquiries.export_csv(filters, now=now):
+        spool.write(chunk.encode("utf-8"))
+    spool.seek(0)
+    response = send_file(
+        spool,
+        mimetype="text/csv",
+        as_attachment=True,
+        download_name=f"enquiries-{to_london(now):%Y%m%d-%H%M}.csv",
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/enquiries/new", methods=["GET", "POST"], endpoint="enquiries_new")
+@staff_required
+def enquiries_new():
+    form = LogEnquiryForm()
+    form.assignee_id.choices = _staff_choices("Not assigned yet (out of hours: the duty officer)")
+    form.release_id.choices = _release_choices()
+    received = UKTime(form, "received", "the call or message came in")
+    deadline = UKTime(form, "deadline", "of the journalist's deadline")
+    now = clock.now()
+    if request.method == "GET":
+        received.fill(to_london(now))
+        return render_template(
+            "enquiries/new.html", form=form, received=received, deadline=deadline
+        )
+
+    form.validate()
+    received_at = received.instant(required=True)
+    deadline_at = deadline.instant(required=False)
+    if not form.errors:
+        raw = form.details_for_service()
+        raw["deadline"] = deadline_at
+        try:
+            enquiry = enquiries.log_enquiry(
+                raw, now=now, received_at=received_at, logged_by=current_user
+            )
+        except ValidationFailed as exc:
+            _show_errors(form, exc.fields)
+        else:
+            flash(
+                f"Logged {enquiry.reference}: {ROUTE_LABELS[enquiry.route].lower()} "
+                f"({enquiry.route_reason}).",
+                "success",
+            )
+            return redirect(url_for("web.enquiry_detail", reference=enquiry.reference))
+    return (
+        render_template("enquiries/new.html", form=form, received=received, deadline=deadline),
+        400,
+    )
+
+
+def _enquiry_or_404(reference: str):
+    try:
+        return enquiries.get_enquiry(reference)
+    except NotFound:
+        abort(404)
+
+
+def _detail(enquiry, status: int = 200, assign=None, respond=None, close=None):
+    assign = assign or AssignForm(formdata=None)
+    assign.assignee_id.choices = _staff_choices("Choose someone")
+    if assign.assignee_id.data is None and enquiry.assignee_id:
+        assign.assignee_id.data = str(enquiry.assignee_id)
+    now = clock.now()
+    return (
+        render_template(
+            "enquiries/detail.html",
+            enquiry=enquiry,
+            timeline=enquiries.timeline(enquiry),
+            deadline=rules.deadline_state(
+                enquiry.status, enquiry.deadline, enquiry.answered_at, now
+            ),
+            assign_form=assign,
+            respond_form=respond or RespondForm(formdata=None),
+            close_form=close or CloseForm(formdata=None),
+            release_url=_release_url(enquiry),
+            can=lambda action: rules.why_not(action, enquiry.status) is None,
+            now=now,
+        ),
+        status,
+    )
+
+
+def _release_url(enquiry) -> str | None:
+    if enquiry.release_id is None:
+        return None
+    for endpoint in ("web.release_detail", "web.release", "web.releases_show"):
+        if endpoint in current_app.view_functions:
+            return url_for(endpoint, release_id=enquiry.release_id)
+    return None
+
+
+@bp.get("/enquiries/<reference>", endpoint="enquiry_detail")
+@staff_required
+def enquiry_detail(reference: str):
+    return _detail(_enquiry_or_404(reference))
+
+
+def _change(reference: str, form, change, done: str, form_slot: str):
+    enquiry = _enquiry_or_404(reference)
+    if not form.validate():
+        return _detail(enquiry, 400, **{form_slot: form})
+    try:
+        change(enquiry)
+    except ValidationFailed as exc:
+        _show_errors(form, exc.fields)
+        return _detail(enquiry, 422, **{form_slot: form})
+    except WrongState as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("web.enquiry_detail", reference=enquiry.reference), 303)
+    flash(done, "success")
+    return redirect(url_for("web.enquiry_detail", reference=enquiry.reference), 303)
+
+
+@bp.post("/enquiries/<reference>/assign", endpoint="enquiry_assign")
+@staff_required
+def enquiry_assign(reference: str):
+    form = AssignForm()
+    form.assignee_id.choices = _staff_choices("Choose someone")
+    return _change(
+        reference,
+        form,
+        lambda e: enquiries.assign(
+            e.reference, form.assignee_id.data, actor=current_user, now=clock.now()
+        ),
+        "Assignment saved.",
+        "assign",
+    )
+
+
+@bp.post("/enquiries/<reference>/respond", endpoint="enquiry_respond")
+@staff_required
+def enquiry_respond(reference: str):
+    form = RespondForm()
+    return _change(
+        reference,
+        form,
+        lambda e: enquiries.respond(
+            e.reference, form.response.data, actor=current_user, now=clock.now()
+        ),
+        "Response recorded.",
+        "respond",
+    )
+
+
+@bp.post("/enquiries/<reference>/close", endpoint="enquiry_close")
+@staff_required
+def enquiry_close(reference: str):
+    form = CloseForm()
+    return _change(
+        reference,
+        form,
+        lambda e: enquiries.close(
+            e.reference, actor=current_user, now=clock.now(), comment=form.comment.data
+        ),
+        "Enquiry closed.",
+        "close",
+    )
+
+
+# Used by the templates to show statuses and deadlines the same way everywhere.
+@bp.app_template_global("enquiry_deadline")
+def enquiry_deadline(enquiry, now):
+    return rules.deadline_state(enquiry.status, enquiry.deadline, enquiry.answered_at, now)
