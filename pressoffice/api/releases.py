@@ -142,6 +142,18 @@ def update_release(release_id: int):
             {"version": "Give the version of the release this edit started from"}
         )
     release = service.get_release(release_id)
+    # A client may send back a release it was given; a read-only field it changed would
+    # otherwise be ignored, so it is refused with the way to make that change.
+    current = release_json(release)
+    changed = {name for name in READ_ONLY_FIELDS & set(data) if data[name] != current.get(name)}
+    if changed:
+        raise ValidationFailed(
+            {
+                name: "This can't be changed by an edit: the workflow actions (submit, "
+                "approve, publish, schedule, withdraw) change the status and its instants"
+                for name in sorted(changed)
+            }
+        )
     # A PATCH changes only what it names; everything else stays as it is.
     content = {name: data.get(name, getattr(release, name)) for name in CONTENT_FIELDS}
     try:

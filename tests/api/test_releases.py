@@ -296,3 +296,16 @@ def test_the_whole_sign_off_through_the_api(client, officer, approver, api_token
     shown = client.get(public_url).get_json()
     assert len(shown["quotes"]) == 3 and len(shown["links"]) == 2 and len(shown["notes"]) == 4
     assert shown["published_at"] == embargo.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_an_edit_that_tries_to_change_the_status_is_refused_not_ignored(officer_api):
+    created = officer_api("POST", "/api/v1/releases", release_content()).get_json()
+    url = f"/api/v1/releases/{created['id']}"
+    refused = officer_api("PATCH", url, {**created, "status": "published", "body": "Changed"})
+    assert refused.status_code == 422
+    assert set(error_of(refused)["fields"]) == {"status"}
+    assert officer_api("GET", url).get_json()["version"] == 1
+
+    round_trip = officer_api("PATCH", url, {**created, "body": "Changed"})
+    assert round_trip.status_code == 200
+    assert round_trip.get_json()["body"] == "Changed"

@@ -488,3 +488,16 @@ def test_a_preview_of_a_published_release_shows_what_the_public_sees_not_a_pendi
     release = create_release(state="published", author=officer, approver=approver)
     edit(release, officer, body="Pending correction", change_note="Corrected the body")
     assert releases.preview_release(release.id).content.body != "Pending correction"
+
+
+def test_changes_requested_on_a_correction_keep_it_pending_and_the_public_version_unchanged(
+    officer, approver
+):
+    release = create_release(state="published", author=officer, approver=approver)
+    edit(release, officer, body="A hasty correction", change_note="Corrected the body")
+    releases.request_changes(release.id, actor=approver, comment="Check the figures again")
+    release = reload(release.id)
+    assert release.state == "published"
+    assert releases.has_pending_correction(release)
+    assert release.notice == "Amir Approver asked for changes: Check the figures again"
+    assert releases.load_public_release(release.slug).content.body != "A hasty correction"
