@@ -148,3 +148,23 @@ def test_malformed_database_url_is_named(run):
     result = run("users", "list", extra_env={"DATABASE_URL": "not a url"})
     assert result.returncode != 0
     assert "DATABASE_URL is malformed" in result.stderr
+
+
+def test_demo_fills_an_empty_database_once_with_releases_in_every_state(run, tmp_path):
+    first = run("demo", "--no-serve")
+    assert first.returncode == 0, first.stderr
+    assert "approver@example.org" in first.stdout
+    second = run("demo", "--no-serve")
+    assert second.returncode == 0
+    assert "demo data was not added" in second.stdout
+
+    import sqlite3
+
+    connection = sqlite3.connect(tmp_path / "cli.sqlite3")
+    states = {row[0] for row in connection.execute("SELECT state FROM releases")}
+    assert states == {"draft", "in_review", "approved", "scheduled", "published", "withdrawn"}
+    embargoes = connection.execute(
+        "SELECT COUNT(*) FROM releases WHERE state = 'scheduled' AND embargo_until > "
+        "datetime('now')"
+    ).fetchone()[0]
+    assert embargoes == 1, "one release is still under embargo, one has lifted"
