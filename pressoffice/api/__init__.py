@@ -85,6 +85,7 @@ class MalformedRequest(ServiceError):
 
 
 from . import (  # noqa: E402,F401
+    enquiries,
     meta,  # noqa: E402,F401  (registers the routes)
     public,
     releases,

@@ -276,6 +276,15 @@ def deadline_state(
     )
 
 
+# A journalist who needs an answer sooner than this is told the number to call now.
+URGENT_WITHIN = timedelta(hours=4)
+
+
+def is_urgent(flagged: bool, deadline: datetime | None, now: datetime) -> bool:
+    """Urgent when the journalist says so, or when their deadline is close."""
+    return bool(flagged) or (deadline is not None and deadline - now <= URGENT_WITHIN)
+
+
 def is_overdue(status: str, deadline: datetime | None, now: datetime) -> bool:
     return status in OPEN_STATUSES and deadline is not None and now > deadline
 

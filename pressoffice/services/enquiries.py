@@ -64,11 +64,13 @@ def log_enquiry(
     now: datetime,
     received_at: datetime | None = None,
     logged_by: User | None = None,
+    urgent: bool = False,
 ) -> Enquiry:
     """Log an enquiry. ``raw`` holds the journalist's details (see ``domain.enquiries``) and,
     for staff only, ``assignee_id`` and ``release_id``. ``received_at`` defaults to ``now``;
     a caller without an account (``logged_by`` None) can never set it, the route or the
-    assignee: the public blueprints simply do not pass them.
+    assignee (the public endpoints refuse them before they get here). ``urgent`` records
+    that the journalist said the matter is urgent.
 
     The route, line and reason are stored as they stand at ``received_at``; out of hours the
     duty officer on the rota then is assigned, and with nobody on duty the enquiry is flagged.
@@ -97,6 +99,8 @@ def log_enquiry(
     routing = office_calendar.route_at(received_at)
     needs_attention = False
     events = [("logged", routing.reason)]
+    if urgent:
+        events.append(("urgent", "The journalist said this is urgent"))
     if assignee is not None:
         events.append(("assigned", f"Assigned to {assignee.name}"))
     elif routing.route == OUT_OF_HOURS:

@@ -63,6 +63,19 @@ def route_and_next_change(instant: datetime) -> tuple[Routing, datetime | None]:
     return route_for(instant, calendar), next_change(instant, calendar, LOOKAHEAD_DAYS)
 
 
+def routing_answer(routing: Routing) -> dict[str, str]:
+    """The answer of ``GET /api/v1/routing`` and ``pressoffice route``: one shape for both."""
+    local = routing.local.replace(microsecond=0)
+    return {
+        "at": routing.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "local": local.isoformat(),
+        "zone": local.tzname(),
+        "route": routing.route,
+        "line": routing.line,
+        "reason": routing.reason,
+    }
+
+
 # --- admin: closures and extra openings -------------------------------------------------------
 
 

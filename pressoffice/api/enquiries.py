@@ -1,0 +1,300 @@
+"""Routing and media enquiries over JSON.
+
+``GET /routing`` and ``POST /enquiries`` are open to anyone (journalists have no account); the
+rest need a staff token. A caller without a token can never set the time received, the route or
+the assignee: those fields are refused by name rather than ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import current_app, jsonify, request, url_for
+
+from .. import clock
+from ..auth import public
+from ..domain import enquiries as rules
+from ..domain.routing import parse_instant
+from ..extensions import db, limiter
+from ..models import Enquiry, User
+from ..services import accounts, office_calendar
+from ..services import enquiries as service
+from ..services.errors import ValidationFailed
+from ..timefmt import iso_utc
+from . import bearer_user, bp, error_response, json_body, token_required
+
+TEXT_FIELDS = ("journalist_name", "outlet", "email", "phone", "subject", "details")
+PUBLIC_FIELDS = {*TEXT_FIELDS, "deadline", "urgent"}
+STAFF_FIELDS = {*PUBLIC_FIELDS, "received_at", "channel", "assignee", "release_id"}
+SET_BY_THE_SERVER = {"reference", "route", "line", "reason", "status", "needs_attention"}
+
+
+def _limit() -> str:
+    return current_app.config["PUBLIC_ENQUIRY_LIMIT"]
+
+
+def _staff_token_given() -> bool:
+    return bearer_user() is not None
+
+
+def enquiry_json(enquiry: Enquiry, now, *, staff: bool) -> dict[str, Any]:
+    """An enquiry as the API answers it. A journalist sees what they sent and its handling;
+    staff see everything."""
+    assignee = None
+    if enquiry.assignee is not None:
+        assignee = {"name": enquiry.assignee.name}
+        if staff:
+            assignee = {"id": enquiry.assignee.id, **assignee, "email": enquiry.assignee.email}
+    answer: dict[str, Any] = {
+        "reference": enquiry.reference,
+        "received_at": iso_utc(enquiry.received_at),
+        "route": enquiry.route,
+        "line": enquiry.line,
+        "reason": enquiry.route_reason,
+        "status": enquiry.status,
+        "assignee": assignee,
+        "deadline": iso_utc(enquiry.deadline),
+    }
+    if staff:
+        state = rules.deadline_state(enquiry.status, enquiry.deadline, enquiry.answered_at, now)
+        answer.update(
+            {
+                "journalist_name": enquiry.journalist_name,
+                "outlet": enquiry.outlet,
+                "email": enquiry.email,
+                "phone": enquiry.phone,
+                "subject": enquiry.subject,
+                "details": enquiry.details,
+                "channel": enquiry.channel,
+                "release_id": enquiry.release_id,
+                "needs_attention": enquiry.needs_attention,
+                "overdue": state.overdue,
+                "deadline_status": state.text,
+                "response": enquiry.response,
+                "answered_at": iso_utc(enquiry.answered_at),
+                "closed_at": iso_utc(enquiry.closed_at),
+                "anonymised": enquiry.anonymised_at is not None,
+                "url": url_for("api.get_enquiry", reference=enquiry.reference, _external=True),
+            }
+        )
+    return answer
+
+
+# --- routing ----------------------------------------------------------------------------------
+
+
+@bp.get("/routing", endpoint="routing")
+@public
+def routing():
+    text = request.args.get("at")
+    if text is None or text == "":
+        instant = clock.now()
+    else:
+        # An unencoded "+" in a query string arrives as a space: read "10:00 01:00" as +01:00.
+        text = re.sub(r" (\d\d:?\d\d)$", r"+\1", text.strip())
+        try:
+            instant = parse_instant(text)
+        except ValueError as exc:
+            return error_response(422, "invalid", str(exc), {"at": str(exc)})
+    return jsonify(office_calendar.routing_answer(office_calendar.route_at(instant)))
+
+
+# --- submitting an enquiry --------------------------------------------------------------------
+
+
+def _resolve_assignee(value: Any, errors: dict[str, str]) -> int | None:
+    """A member of staff by id or email address."""
+    user: User | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        user = db.session.get(User, value)
+    elif isinstance(value, str) and value.strip():
+        user = accounts.find_user_by_email(value)
+    if user is None or not user.active:
+        errors["assignee"] = "No active member of staff with that id or email address"
+        return None
+    return user.id
+
+
+def _parse_submission(body: dict[str, Any], staff: User | None) -> tuple[dict, Any, bool]:
+    errors: dict[str, str] = {}
+    allowed = STAFF_FIELDS if staff else PUBLIC_FIELDS
+    for name in sorted(set(body) - allowed):
+        if name in SET_BY_THE_SERVER:
+            errors[name] = "Set by the server from the time the enquiry is received"
+        elif name in STAFF_FIELDS:
+            errors[name] = (
+                "Only staff can set this: the server's clock gives the time received"
+                if name == "received_at"
+                else "Only staff can set this"
+            )
+        else:
+            errors[name] = "Not a field of an enquiry"
+
+    raw: dict[str, Any] = {"channel": "web_form"}
+    for name in TEXT_FIELDS:
+        value = body.get(name)
+        if value is not None and not isinstance(value, str):
+            errors[name] = "Must be text"
+        elif value is not None:
+            raw[name] = value
+    if staff and "channel" in body:
+        raw["channel"] = body["channel"] if isinstance(body["channel"], str) else ""
+
+    received_at = None
+    for name in ("deadline", "received_at"):
+        value = body.get(name)
+        if value is None or name not in allowed:
+            continue
+        try:
+            parsed = parse_instant(value if isinstance(value, str) else "")
+        except ValueError as exc:
+            errors[name] = str(exc)
+        else:
+            if name == "deadline":
+                raw["deadline"] = parsed
+            else:
+                received_at = parsed
+
+    urgent = body.get("urgent", False)
+    if not isinstance(urgent, bool):
+        errors["urgent"] = "Must be true or false"
+
+    if staff and body.get("assignee") is not None:
+        raw["assignee_id"] = _resolve_assignee(body["assignee"], errors)
+    if staff and body.get("release_id") is not None:
+        raw["release_id"] = body["release_id"]
+    if errors:
+        raise ValidationFailed(errors)
+    return raw, received_at, urgent
+
+
+@bp.post("/enquiries", endpoint="create_enquiry")
+@public
+@limiter.shared_limit(_limit, scope="public-enquiries", exempt_when=_staff_token_given)
+def create_enquiry():
+    staff = bearer_user()
+    if staff is None and request.headers.get("Authorization"):
+        return error_response(
+            401,
+            "unauthorised",
+            "The API token is not valid. Send no token to submit as a member of the public.",
+        )
+    body = json_body()
+    raw, received_at, urgent = _parse_submission(body, staff)
+    now = clock.now()
+    enquiry = service.log_enquiry(
+        raw, now=now, received_at=received_at, logged_by=staff, urgent=urgent
+    )
+    answer = enquiry_json(enquiry, now, staff=staff is not None)
+    call_now = None
+    if rules.is_urgent(urgent, enquiry.deadline, now):
+        call_now = office_calendar.route_at(now).line
+    answer["call_now"] = call_now
+    answer["message"] = f"Your reference is {enquiry.reference}." + (
+        f" As this is urgent, call {call_now} now." if call_now else ""
+    )
+    response = jsonify(answer)
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_enquiry", reference=enquiry.reference)
+    return response
+
+
+# --- staff ------------------------------------------------------------------------------------
+
+
+def _page_arg(name: str, default: int, errors: dict[str, str], maximum: int) -> int:
+    value = request.args.get(name)
+    if value in (None, ""):
+        return default
+    if not value.isdigit() or not 1 <= int(value) <= maximum:
+        errors[name] = f"Must be a whole number from 1 to {maximum}"
+        return default
+    return int(value)
+
+
+@bp.get("/enquiries", endpoint="list_enquiries")
+@token_required()
+def list_enquiries():
+    errors: dict[str, str] = {}
+    page = _page_arg("page", 1, errors, 10**9)
+    per_page = _page_arg("per_page", service.PER_PAGE, errors, service.MAX_PER_PAGE)
+    try:
+        filters = service.parse_filters(request.args)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    if errors:
+        raise ValidationFailed(errors, "Some filters need correcting")
+    now = clock.now()
+    result = service.list_enquiries(filters, now=now, page=page, per_page=per_page)
+    return jsonify(
+        {
+            "items": [enquiry_json(e, now, staff=True) for e in result.items],
+            "page": result.page,
+            "per_page": result.per_page,
+            "total": result.total,
+            "pages": result.pages,
+        }
+    )
+
+
+@bp.get("/enquiries/<reference>", endpoint="get_enquiry")
+@token_required()
+def get_enquiry(reference: str):
+    return jsonify(enquiry_json(service.get_enquiry(reference), clock.now(), staff=True))
+
+
+def _only(body: dict[str, Any], allowed: set[str]) -> None:
+    unknown = sorted(set(body) - allowed)
+    if unknown:
+        raise ValidationFailed({name: "This action does not take this field" for name in unknown})
+
+
+@bp.post("/enquiries/<reference>/assign", endpoint="assign_enquiry")
+@token_required()
+def assign_enquiry(reference: str):
+    body = json_body()
+    _only(body, {"assignee"})
+    service.get_enquiry(reference)  # 404 before 422
+    errors: dict[str, str] = {}
+    if body.get("assignee") in (None, ""):
+        raise ValidationFailed({"assignee": "Give the id or email address of a member of staff"})
+    assignee_id = _resolve_assignee(body["assignee"], errors)
+    if errors:
+        raise ValidationFailed(errors)
+    now = clock.now()
+    try:
+        enquiry = service.assign(reference, assignee_id, actor=bearer_user(), now=now)
+    except ValidationFailed as exc:
+        raise ValidationFailed(
+            {("assignee" if k == "assignee_id" else k): v for k, v in exc.fields.items()}
+        ) from None
+    return jsonify(enquiry_json(enquiry, now, staff=True))
+
+
+@bp.post("/enquiries/<reference>/respond", endpoint="respond_enquiry")
+@token_required()
+def respond_enquiry(reference: str):
+    body = json_body()
+    _only(body, {"response"})
+    response_text = body.get("response")
+    if response_text is not None and not isinstance(response_text, str):
+        raise ValidationFailed({"response": "Must be text"})
+    now = clock.now()
+    enquiry = service.respond(reference, response_text, actor=bearer_user(), now=now)
+    return jsonify(enquiry_json(enquiry, now, staff=True))
+
+
+@bp.post("/enquiries/<reference>/close", endpoint="close_enquiry")
+@token_required()
+def close_enquiry(reference: str):
+    body = request.get_json(silent=True) if request.get_data() else {}
+    if not isinstance(body, dict):
+        body = json_body()  # refuses with the malformed-body error
+    _only(body, {"comment"})
+    comment = body.get("comment")
+    if comment is not None and not isinstance(comment, str):
+        raise ValidationFailed({"comment": "Must be text"})
+    now = clock.now()
+    enquiry = service.close(reference, actor=bearer_user(), now=now, comment=comment)
+    return jsonify(enquiry_json(enquiry, now, staff=True))
