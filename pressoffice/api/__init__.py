@@ -84,9 +84,11 @@ class MalformedRequest(ServiceError):
     status = 400
 
 
+# Importing a module registers its routes.
 from . import (  # noqa: E402,F401
     enquiries,
-    meta,  # noqa: E402,F401  (registers the routes)
+    meta,
+    openapi,
     public,
     releases,
 )
