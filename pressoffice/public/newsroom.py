@@ -69,10 +69,10 @@ def news_attachment(slug: str, attachment_id: int):
         attachment = releases.load_public_attachment(slug, attachment_id, now=clock.now())
     except NotFound:
         abort(404)
-    return _send(attachment)
+    return send_attachment(attachment)
 
 
-def _send(attachment):
+def send_attachment(attachment):
     """The bytes of a file, always as a download (never shown in the browser)."""
     path = attachment_service.stored_path(attachment)
     if not path.is_file():

@@ -1,0 +1,592 @@
+"""Staff release pages: the list, the editor, the release page with its preview, actions,
+timeline and revisions, scheduling in UK time, comparing revisions, and the files.
+
+Each view parses the request, calls one service and renders; every rule (who may approve, what
+an edit after approval does, when an embargo is acceptable) is the services' and the domain's,
+and their refusals are shown as they are worded there.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms.fields import FormField
+
+from .. import clock
+from ..auth import staff_required
+from ..domain import workflow
+from ..domain.render import render_release
+from ..forms import (
+    LIST_LIMIT,
+    LIST_NAMES,
+    CompareForm,
+    ListAction,
+    ReleaseForm,
+    ScheduleForm,
+    WallTimeProblem,
+    clock_change_on,
+    london_instant,
+)
+from ..public.newsroom import send_attachment
+from ..services import attachments as attachment_service
+from ..services import releases
+from ..services.errors import (
+    NotAllowed,
+    NotFound,
+    ServiceError,
+    StaleVersion,
+    ValidationFailed,
+    WrongState,
+)
+from ..timefmt import to_london
+from . import bp
+
+STATUS_TAG_COLOURS = {
+    "draft": "grey",
+    "in_review": "yellow",
+    "approved": "blue",
+    "scheduled": "purple",
+    "published": "green",
+    "withdrawn": "red",
+}
+
+# The transitions posted from the release page: URL word -> (service, what the form carries).
+TRANSITION_FIELDS = {
+    "submit": None,
+    "approve": "comment",
+    "request-changes": "comment",
+    "publish": None,
+    "unschedule": None,
+    "withdraw": "reason",
+}
+
+DONE_MESSAGES = {
+    "submit": "Submitted for approval",
+    "approve": "Approved",
+    "request-changes": "Sent back to the author with your comment",
+    "publish": "Published: it is on the newsroom now",
+    "unschedule": "Unscheduled: it will not go out until it is published or scheduled again",
+    "withdraw": "Withdrawn: it is out of the newsroom list and feed, and its page shows why",
+}
+
+
+def _load(release_id: int):
+    try:
+        return releases.get_release(release_id)
+    except NotFound:
+        abort(404)
+
+
+def _uk_and_utc(instant: datetime) -> dict[str, str]:
+    local = to_london(instant)
+    utc = instant.astimezone(UTC)
+    return {
+        "uk": f"{local:%H:%M} {local.tzname()} on {local:%A} {local.day} {local:%B %Y}",
+        "utc": f"{utc:%H:%M} UTC on {utc:%A} {utc.day} {utc:%B %Y}",
+        "zone": local.tzname() or "",
+    }
+
+
+# --- the list -------------------------------------------------------------------------------
+
+
+@bp.get("/releases", endpoint="releases_index")
+@staff_required
+def releases_index():
+    status = request.args.get("status") or None
+    q = request.args.get("q", "")
+    try:
+        page = releases.list_releases(
+            status=status, q=q, page=request.args.get("page", 1), per_page=50, now=clock.now()
+        )
+    except ValidationFailed:
+        abort(404)
+    return render_template(
+        "releases/index.html",
+        page=page,
+        status=status,
+        q=q,
+        now=clock.now(),
+        states=workflow.STATE_LABELS,
+        tag_colours=STATUS_TAG_COLOURS,
+        status_of=releases.release_status,
+    )
+
+
+# --- the editor -----------------------------------------------------------------------------
+
+
+def _form_from_release(release) -> ReleaseForm:
+    data = {
+        "version": str(release.version),
+        "title": release.title,
+        "summary": release.summary,
+        "body": release.body,
+        "quotes": [dict(q) for q in release.quotes],
+        "links": [dict(link) for link in release.links],
+        "notes": list(release.notes),
+    }
+    return ReleaseForm(formdata=None, data=_with_blank_rows(data))
+
+
+def _with_blank_rows(data: dict) -> dict:
+    """An empty list shows one blank row to type into (a blank row is never saved)."""
+    for name in LIST_NAMES:
+        if not data.get(name):
+            data[name] = ["" if name == "notes" else {}]
+    return data
+
+
+def _field_errors(form: ReleaseForm, fields: dict[str, str]) -> dict[str, str]:
+    """Place the service's errors (named by position among the rows that were saved) on the
+    form's fields (named by position on the page), and answer them keyed by field id."""
+    positions = form.entry_positions()
+    placed: dict[str, str] = {}
+    for name, message in fields.items():
+        parts = name.split("-")
+        target = None
+        if parts[0] in LIST_NAMES and len(parts) >= 2 and parts[1].isdigit():
+            kept = positions[parts[0]]
+            index = int(parts[1])
+            if index < len(kept):
+                entry = getattr(form, parts[0])[kept[index]]
+                target = entry.form[parts[2]] if len(parts) == 3 and parts[0] != "notes" else entry
+        elif name in form:
+            target = form[name]
+        if target is not None and not isinstance(target, FormField):
+            target.errors = [*list(target.errors or []), message]
+            placed[target.id] = message
+        elif target is not None:
+            placed[target.id] = message
+        else:
+            placed[name] = message
+    return placed
+
+
+def _apply_list_action(form: ReleaseForm, action: ListAction) -> tuple[ReleaseForm, str]:
+    data = form.data
+    data.pop("csrf_token", None)
+    message = action.apply(data)
+    return ReleaseForm(formdata=None, data=data), message
+
+
+def _editor_page(release, form, *, errors=None, announcement=None, status=200):
+    return (
+        render_template(
+            "releases/edit.html",
+            release=release,
+            form=form,
+            errors=errors or {},
+            announcement=announcement,
+            list_limit=LIST_LIMIT,
+            status=releases.release_status(release) if release else None,
+            states=workflow.STATE_LABELS,
+        ),
+        status,
+    )
+
+
+@bp.route("/releases/new", methods=["GET", "POST"], endpoint="release_new")
+@staff_required
+def release_new():
+    form = ReleaseForm()
+    if request.method == "GET":
+        return _editor_page(None, ReleaseForm(formdata=None, data=_with_blank_rows({})))
+    action = ListAction.parse(request.form.get("list_action"))
+    if action is not None:
+        form, message = _apply_list_action(form, action)
+        return _editor_page(None, form, announcement=message)
+    try:
+        release = releases.create_release(actor=current_user, now=clock.now(), **form.content())
+    except ValidationFailed as refusal:
+        return _editor_page(None, form, errors=_field_errors(form, refusal.fields))
+    flash(f"Draft saved. Its web address will be /news/{release.slug}", "success")
+    return redirect(url_for("web.release_view", release_id=release.id))
+
+
+@bp.route("/releases/<int:release_id>/edit", methods=["GET", "POST"], endpoint="release_edit")
+@staff_required
+def release_edit(release_id: int):
+    release = _load(release_id)
+    refusal = releases.why_not("edit", release, current_user, clock.now())
+    if not refusal:
+        flash(refusal.reason, "error")
+        return redirect(url_for("web.release_view", release_id=release.id))
+    if request.method == "GET":
+        form = _form_from_release(release)
+        form.change_note.data = ""
+        return _editor_page(release, form)
+    form = ReleaseForm()
+    action = ListAction.parse(request.form.get("list_action"))
+    if action is not None:
+        form, message = _apply_list_action(form, action)
+        return _editor_page(release, form, announcement=message)
+    try:
+        releases.update_release(
+            release.id,
+            actor=current_user,
+            expected_version=form.version.data,
+            change_note=form.change_note.data,
+            now=clock.now(),
+            **form.content(),
+        )
+    except StaleVersion as stale:
+        return _conflict_page(release_id, form, stale)
+    except ValidationFailed as refusal:
+        return _editor_page(release, form, errors=_field_errors(form, refusal.fields))
+    except (WrongState, NotAllowed) as refusal:
+        flash(refusal.message, "error")
+        return redirect(url_for("web.release_view", release_id=release.id))
+    saved = releases.get_release(release.id)
+    if saved.version == release.version:
+        flash("Nothing had changed, so nothing was saved", "info")
+    else:
+        flash(f"Saved as version {saved.version}", "success")
+    return redirect(url_for("web.release_view", release_id=release.id))
+
+
+def _as_text(content: dict) -> dict[str, str]:
+    """Content as the conflict page shows it side by side."""
+    quotes = [
+        f"{q.get('role', '')} {q.get('speaker', '')} said:".strip() + "\n" + q.get("text", "")
+        for q in content.get("quotes") or []
+    ]
+    return {
+        "Headline": content.get("title") or "",
+        "Standfirst": content.get("summary") or "",
+        "Body": content.get("body") or "",
+        "Quotes": "\n\n".join(quotes),
+        "Links": "\n".join(
+            f"{x.get('label', '')} ({x.get('url', '')})" for x in content.get("links") or []
+        ),
+        "Notes to editors": "\n".join(
+            f"{i}. {note}" for i, note in enumerate(content.get("notes") or [], start=1)
+        ),
+    }
+
+
+def _conflict_page(release_id: int, form: ReleaseForm, stale: StaleVersion):
+    release = _load(release_id)
+    yours = _as_text(form.content())
+    theirs = _as_text(stale.current or {})
+    # The form carries what the officer typed, now based on the current version: saving it
+    # again is a deliberate choice made with both versions in view.
+    data = form.data
+    data.pop("csrf_token", None)
+    data["version"] = str(stale.current_version)
+    retry = ReleaseForm(formdata=None, data=_with_blank_rows(data))
+    return (
+        render_template(
+            "releases/conflict.html",
+            release=release,
+            message=stale.message,
+            rows=[(label, yours[label], theirs[label]) for label in yours],
+            current_version=stale.current_version,
+            form=retry,
+            errors={},
+            announcement=None,
+            list_limit=LIST_LIMIT,
+            status=releases.release_status(release),
+            states=workflow.STATE_LABELS,
+        ),
+        409,
+    )
+
+
+# --- the release page -----------------------------------------------------------------------
+
+
+def _staff_file_url(release_id: int):
+    def url(file) -> str:
+        return url_for("web.release_file", release_id=release_id, attachment_id=file["id"])
+
+    return url
+
+
+def _banner(release, status: str, now: datetime, pending_correction: bool) -> dict:
+    label = workflow.STATE_LABELS[status]
+    lines: list[str] = []
+    if status == "scheduled":
+        when = _uk_and_utc(release.embargo_until)
+        headline = f"Scheduled: goes out at {when['uk']}"
+        lines.append(f"That is {when['utc']}. Until then nothing of it is public.")
+    elif status == "published":
+        headline = f"Published at {_uk_and_utc(release.published_at)['uk']}"
+        if pending_correction:
+            lines.append(
+                "A correction is waiting for approval. The preview below shows the correction; "
+                "the public still sees the version approved before it."
+            )
+    elif status == "withdrawn":
+        headline = f"Withdrawn at {_uk_and_utc(release.withdrawn_at)['uk']}"
+        lines.append(f"Reason shown to the public: {release.withdrawal_reason}")
+    elif status == "approved":
+        headline = "Approved: not public yet"
+        lines.append("It goes out when someone publishes it or schedules it for an embargo time.")
+    elif status == "in_review":
+        headline = "In review: not public"
+        lines.append("Waiting for an approver who did not write or last edit it.")
+    else:
+        headline = "Draft: not public"
+        lines.append("It must be submitted and approved before it can go out.")
+    return {"status": status, "label": label, "headline": headline, "lines": lines}
+
+
+def _release_page(release_id: int, *, errors=None, focus=None, typed=None, status_code=200):
+    now = clock.now()
+    release = _load(release_id)
+    history = releases.release_history(release.id, now=now)
+    latest = history.revisions[0]
+    status = releases.release_status(release, now)
+    pending = releases.has_pending_correction(release, now)
+    content = releases.revision_content(latest)
+    actions = releases.release_actions(release, current_user, now)
+    approve_refusal = None
+    if "approve" not in actions and (status == "in_review" or pending):
+        decision = releases.why_not("approve", release, current_user, now)
+        approve_refusal = decision.reason if not decision else None
+    compare = CompareForm(request.args)
+    return (
+        render_template(
+            "releases/view.html",
+            release=release,
+            status=status,
+            banner=_banner(release, status, now, pending),
+            pending_correction=pending,
+            rendered=render_release(content, releases.contact_details()),
+            attachments=content.attachments,
+            current_files=attachment_service.current_attachments(release.id),
+            attachment_url=_staff_file_url(release.id),
+            actions=actions,
+            approve_refusal=approve_refusal,
+            history=history,
+            latest=latest,
+            action_labels=workflow.ACTION_LABELS,
+            states=workflow.STATE_LABELS,
+            tag_colours=STATUS_TAG_COLOURS,
+            errors=errors or {},
+            focus=focus,
+            typed=typed or {},
+            compare=compare,
+            max_mb=attachment_service.max_attachment_bytes() // (1024 * 1024),
+        ),
+        status_code,
+    )
+
+
+@bp.get("/releases/<int:release_id>", endpoint="release_view")
+@staff_required
+def release_view(release_id: int):
+    return _release_page(release_id)
+
+
+@bp.post("/releases/<int:release_id>/<action>", endpoint="release_transition")
+@staff_required
+def release_transition(release_id: int, action: str):
+    if action not in TRANSITION_FIELDS:
+        abort(404)
+    release = _load(release_id)
+    field = TRANSITION_FIELDS[action]
+    given = {"actor": current_user, "now": clock.now()}
+    typed = {}
+    if field:
+        typed[f"{action}-{field}"] = request.form.get(field, "")
+        given[field] = request.form.get(field, "")
+    if action != "withdraw":
+        given["expected_version"] = request.form.get("version")
+    try:
+        releases.TRANSITIONS[action](release.id, **given)
+    except ValidationFailed as refusal:
+        errors = {f"{action}-{name}": message for name, message in refusal.fields.items()}
+        return _release_page(release_id, errors=errors, focus=action, typed=typed)
+    except StaleVersion:
+        return _release_page(
+            release_id,
+            errors={
+                "release-actions": "Someone changed this release after you opened the page. "
+                "Check the latest version below, then try again."
+            },
+            typed=typed,
+            status_code=409,
+        )
+    except ServiceError as refusal:
+        return _release_page(release_id, errors={"release-actions": refusal.message}, typed=typed)
+    message = DONE_MESSAGES[action]
+    if action == "approve" and releases.release_status(releases.get_release(release.id)) == (
+        "published"
+    ):
+        message = "Correction approved: the public now sees it, with its change note"
+    flash(message, "success")
+    return redirect(url_for("web.release_view", release_id=release.id))
+
+
+# --- scheduling -----------------------------------------------------------------------------
+
+
+@bp.route(
+    "/releases/<int:release_id>/schedule", methods=["GET", "POST"], endpoint="release_schedule"
+)
+@staff_required
+def release_schedule(release_id: int):
+    release = _load(release_id)
+    now = clock.now()
+    zone = current_app.config.get("OFFICE_TIMEZONE", "Europe/London")
+    if request.method == "GET":
+        form = ScheduleForm(formdata=None)
+        if release.embargo_until:
+            local = to_london(release.embargo_until)
+            form.day.data, form.at.data = local.date(), local.time().replace(tzinfo=None)
+        return _schedule_page(release, form)
+    form = ScheduleForm()
+    version = request.form.get("version")
+    if not form.validate():
+        return _schedule_page(release, form, version=version)
+    try:
+        instant = london_instant(form.day.data, form.at.data, form.occurrence.data, zone)
+    except WallTimeProblem as problem:
+        if problem.choices:
+            form.occurrence.errors = [problem.message]
+            return _schedule_page(release, form, choices=problem.choices, version=version)
+        form.at.errors = [problem.message]
+        return _schedule_page(release, form, version=version)
+    if form.confirmed.data != "yes":
+        return render_template(
+            "releases/schedule_check.html",
+            release=release,
+            form=form,
+            when=_uk_and_utc(instant),
+            warning=clock_change_on(form.day.data, zone),
+            past=instant <= now,
+            version=version or release.version,
+        )
+    try:
+        releases.schedule_release(
+            release.id,
+            actor=current_user,
+            embargo_until=instant,
+            expected_version=version,
+            now=now,
+        )
+    except ValidationFailed as refusal:
+        form.at.errors = [refusal.fields.get("embargo_until", refusal.message)]
+        return _schedule_page(release, form, version=version)
+    except StaleVersion:
+        flash(
+            "Someone changed this release after you started scheduling it. Check it, then "
+            "schedule it again.",
+            "error",
+        )
+        return redirect(url_for("web.release_view", release_id=release.id))
+    except ServiceError as refusal:
+        flash(refusal.message, "error")
+        return redirect(url_for("web.release_view", release_id=release.id))
+    flash(f"Scheduled: goes out at {_uk_and_utc(instant)['uk']}", "success")
+    return redirect(url_for("web.release_view", release_id=release.id))
+
+
+def _schedule_page(release, form, choices=(), version=None):
+    options = []
+    for instant, value in zip(choices, ("first", "second"), strict=False):
+        when = _uk_and_utc(instant)
+        options.append((value, when))
+    errors = {}
+    for field in (form.day, form.at, form.occurrence):
+        for message in field.errors:
+            errors[f"{field.id}-0" if field is form.occurrence else field.id] = message
+    return render_template(
+        "releases/schedule.html",
+        release=release,
+        form=form,
+        errors=errors,
+        options=options,
+        version=version or release.version,
+        warning=clock_change_on(form.day.data) if form.day.data else None,
+        status=releases.release_status(release),
+    )
+
+
+# --- revisions ------------------------------------------------------------------------------
+
+
+@bp.get("/releases/<int:release_id>/compare", endpoint="release_compare")
+@staff_required
+def release_compare(release_id: int):
+    release = _load(release_id)
+    old, new = request.args.get("old"), request.args.get("new")
+    if not old or not new:
+        newest = release.version
+        old, new = old or max(newest - 1, 1), new or newest
+    try:
+        comparison = releases.compare_revisions(release.id, old, new)
+    except ValidationFailed as refusal:
+        return (
+            render_template(
+                "releases/compare.html",
+                release=release,
+                comparison=None,
+                errors={f"compare-{k}": v for k, v in refusal.fields.items()},
+            ),
+            404,
+        )
+    return render_template(
+        "releases/compare.html", release=release, comparison=comparison, errors={}
+    )
+
+
+# --- files ----------------------------------------------------------------------------------
+
+
+@bp.post("/releases/<int:release_id>/files", endpoint="release_file_upload")
+@staff_required
+def release_file_upload(release_id: int):
+    release = _load(release_id)
+    upload = request.files.get("file")
+    try:
+        attachment = attachment_service.add_attachment(
+            release.id,
+            actor=current_user,
+            filename=upload.filename if upload else None,
+            stream=upload.stream if upload else None,
+            now=clock.now(),
+        )
+    except ValidationFailed as refusal:
+        return _release_page(
+            release_id,
+            errors={"file": refusal.fields.get("file", refusal.message)},
+            focus="files",
+        )
+    except ServiceError as refusal:
+        return _release_page(release_id, errors={"file": refusal.message}, focus="files")
+    flash(f"Attached {attachment.filename}", "success")
+    return redirect(url_for("web.release_view", release_id=release.id, _anchor="files"))
+
+
+@bp.post(
+    "/releases/<int:release_id>/files/<int:attachment_id>/remove",
+    endpoint="release_file_remove",
+)
+@staff_required
+def release_file_remove(release_id: int, attachment_id: int):
+    release = _load(release_id)
+    try:
+        attachment_service.remove_attachment(
+            release.id, attachment_id, actor=current_user, now=clock.now()
+        )
+    except NotFound:
+        abort(404)
+    except ServiceError as refusal:
+        return _release_page(release_id, errors={"file": refusal.message}, focus="files")
+    flash("File removed", "success")
+    return redirect(url_for("web.release_view", release_id=release.id, _anchor="files"))
+
+
+@bp.get("/releases/<int:release_id>/files/<int:attachment_id>", endpoint="release_file")
+@staff_required
+def release_file(release_id: int, attachment_id: int):
+    try:
+        attachment = attachment_service.attachment_for_staff(release_id, attachment_id)
+    except NotFound:
+        abort(404)
+    return send_attachment(attachment)
