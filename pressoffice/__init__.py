@@ -59,6 +59,12 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.register_blueprint(web_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(api_bp)
+
+    from .preview import bp as preview_bp
+    from .signoff import bp as signoff_bp
+
+    app.register_blueprint(preview_bp)
+    app.register_blueprint(signoff_bp)
     # The JSON API authenticates with bearer tokens, not cookies, so a forged
     # cross-site form cannot ride on a session there.
     csrf.exempt(api_bp)

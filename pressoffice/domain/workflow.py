@@ -69,6 +69,18 @@ ACTION_LABELS = {
     "embargo_lifted": "Published at the embargo",
     "withdraw": "Withdrawn",
     "approval_void": "Approval void",
+    # Links for people without accounts: embargoed copies and quote sign-off.
+    "recipient_added": "Embargoed copy sent",
+    "recipient_revoked": "Embargoed link revoked",
+    "embargo_broken": "Published early: embargo broken",
+    "quote_signoff_requested": "Quote sign-off requested",
+    "quote_signed_off": "Quote signed off by the speaker",
+    "quote_change_proposed": "Quote change proposed by the speaker",
+    "quote_suggestion_accepted": "Quote change accepted",
+    "quote_suggestion_rejected": "Quote change rejected",
+    "quote_signoff_void": "Quote sign-off void",
+    "quote_signoff_revoked": "Quote sign-off link revoked",
+    "signoff_override": "Approved without a quote sign-off",
 }
 
 
@@ -123,6 +135,8 @@ class ReleaseState:
     # Hash of what the public sees, once published.
     public_hash: str | None = None
     missing_for_review: tuple[str, ...] = ()
+    # Quotes still waiting for the person quoted to sign them off, each described in words.
+    quotes_awaiting_signoff: tuple[str, ...] = ()
 
     def status(self, now: datetime) -> str:
         return computed_status(self.state, self.embargo_until, now)
@@ -211,9 +225,13 @@ def may_submit(release: ReleaseState, actor: Actor, now: datetime) -> Decision:
     return ALLOWED
 
 
-def may_approve(release: ReleaseState, actor: Actor, now: datetime) -> Decision:
-    """In review: an approver who is neither the author nor the last editor signs it off.
-    Published with a pending correction: the same two-person rule applies to the correction."""
+def may_approve(
+    release: ReleaseState, actor: Actor, now: datetime, signoff_override: str | None = None
+) -> Decision:
+    """In review: an approver who is neither the author nor the last editor signs it off, once
+    every quote has been signed off by its speaker (or giving ``signoff_override``, a reason to
+    go ahead without). Published with a pending correction: the same two-person rule applies to
+    the correction."""
     status = release.status(now)
     if status == "published" and release.has_pending_correction:
         return _two_person_rule(release, actor, "this correction")
@@ -221,7 +239,12 @@ def may_approve(release: ReleaseState, actor: Actor, now: datetime) -> Decision:
         if status == "published":
             return _no("This release is published and has no correction waiting for approval")
         return _wrong_state("approve", status)
-    return _two_person_rule(release, actor, "it")
+    allowed = _two_person_rule(release, actor, "it")
+    if allowed and release.quotes_awaiting_signoff and not (signoff_override or "").strip():
+        from .links import awaiting_signoff_reason
+
+        return _no(awaiting_signoff_reason(list(release.quotes_awaiting_signoff)))
+    return allowed
 
 
 def may_request_changes(

@@ -17,7 +17,7 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -268,6 +268,10 @@ def _save_revision(
     )
     db.session.add(revision)
     db.session.flush()
+    # A quote's sign-off by its speaker covers the words they saw; changed words void it.
+    from .quote_signoffs import void_changed_signoffs
+
+    void_changed_signoffs(release, content, editor, now)
     return revision
 
 
@@ -608,17 +612,35 @@ def approve_release(
     actor: User,
     comment: str | None = None,
     expected_version: Any = None,
+    signoff_override: str | None = None,
     now: datetime | None = None,
 ) -> Release:
     """Sign off a release in review, or a pending correction to a published one.
 
     The approver must be neither the author nor the person who made the latest changes. The
     approval records the hash of exactly the content it covers; an approved correction becomes
-    what the public sees at once, with its change note.
+    what the public sees at once, with its change note. While a quote waits for its speaker's
+    sign-off the approval is refused, unless ``signoff_override`` gives the reason to go ahead
+    (recorded on the timeline).
     """
     now = _instant(now)
     who, release, latest, facts = _begin(release, actor, now, expected_version)
-    _refuse(workflow.may_approve(facts, who, now))
+    if facts.status(now) == "in_review":
+        from .quote_signoffs import quotes_awaiting_signoff
+
+        facts = replace(facts, quotes_awaiting_signoff=quotes_awaiting_signoff(release))
+    _refuse(workflow.may_approve(facts, who, now, signoff_override=signoff_override))
+    if facts.quotes_awaiting_signoff and facts.status(now) == "in_review":
+        _record(
+            release,
+            actor,
+            "signoff_override",
+            now,
+            comment="Approved while waiting for "
+            + "; ".join(facts.quotes_awaiting_signoff)
+            + f". Reason: {(signoff_override or '').strip()}",
+            revision=latest,
+        )
     correction = facts.status(now) == "published"
     release.approved_hash = latest.content_hash
     release.approved_by_id = actor.id
