@@ -513,3 +513,55 @@ def test_a_scheduled_release_past_its_embargo_shows_as_published_to_staff(
     clock.advance(seconds=-1)
     shown = signed_in(officer).get(f"/releases/{release.id}")
     assert shown.select_one(".release-banner__state").text.startswith("Scheduled")
+
+
+def test_a_correction_to_a_published_release_needs_a_change_note_and_waits_for_approval(
+    signed_in, client, officer, approver
+):
+    release = create_release(state="published", author=officer, approver=approver)
+    page = signed_in(officer)
+    editor = page.get(f"/releases/{release.id}/edit")
+    assert "Your change is a correction" in editor.select_one(".notification--warning").text
+
+    data = _editor_data(version=str(release.version), body="The corrected body.")
+    refused = page.post(f"/releases/{release.id}/edit", data)
+    assert refused.select_one(".error-summary a")["href"] == "#change_note"
+    assert refused.select_one("#body").text.strip() == "The corrected body."
+
+    saved = page.post(
+        f"/releases/{release.id}/edit", {**data, "change_note": "Corrected the body."}
+    )
+    assert "Correction waiting" in saved.select_one(".summary-list").text
+    assert "The corrected body." in saved.select_one(".release-preview").text
+    client.post("/sign-out")
+    assert "The corrected body." not in page.get(f"/news/{release.slug}").text
+
+    approved = signed_in(approver).post(
+        f"/releases/{release.id}/approve", {"version": releases.get_release(release.id).version}
+    )
+    assert "Correction approved" in approved.select_one(".notification--success").text
+    client.post("/sign-out")
+    public = page.get(f"/news/{release.slug}")
+    assert "The corrected body." in public.text
+    assert "Corrected the body." in public.select_one(".release__corrections").text
+
+
+def test_more_than_thirty_quotes_is_refused_with_the_list_named(signed_in, officer):
+    data = _editor_data()
+    for i in range(31):
+        data[f"quotes-{i}-speaker"] = f"Speaker {i}"
+        data[f"quotes-{i}-role"] = ""
+        data[f"quotes-{i}-text"] = f"Quote {i}"
+    shown = signed_in(officer).post("/releases/new", data)
+    link = shown.select_one(".error-summary a")
+    assert link["href"] == "#quotes"
+    assert "at most 30 quotes" in link.text
+    assert shown.select_one("#quotes-30-text").text.strip() == "Quote 30"
+    assert releases.list_releases().total == 0
+
+
+def test_a_withdrawn_release_cannot_be_opened_for_editing(signed_in, officer, approver):
+    release = create_release(state="withdrawn", author=officer, approver=approver)
+    shown = signed_in(officer).get(f"/releases/{release.id}/edit", follow_redirects=True)
+    assert "can't be edited" in shown.select_one(".notification--error").text
+    assert not shown.select(f"a[href='/releases/{release.id}/edit']")
