@@ -407,8 +407,8 @@ PATHS = {
             {"200": {"description": "Side by side"}, **_errors("401", "404", "422")},
             parameters=[
                 RELEASE_ID,
-                _query("a", "revision number", "integer"),
-                _query("b", "revision number", "integer"),
+                _query("old", "revision number", "integer"),
+                _query("new", "revision number", "integer"),
             ],
             tag="releases",
         )
