@@ -348,7 +348,9 @@ PATHS = {
             {"200": {"description": "A page of releases"}, **_errors("401")},
             parameters=[
                 _query("status", "computed status"),
+                _query("q", "free text"),
                 _query("page", "page number", "integer"),
+                _query("per_page", "rows per page", "integer"),
             ],
             tag="releases",
         ),
