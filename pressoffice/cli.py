@@ -175,7 +175,10 @@ def demo(host, port, no_serve):
     if no_serve:
         return
     click.echo(f"Serving on http://{host}:{port}/  (staff sign in: http://{host}:{port}/sign-in)")
-    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+    from werkzeug.serving import run_simple
+
+    # app.run() refuses to start inside a Flask CLI command; run_simple is what it would call.
+    run_simple(host, port, current_app._get_current_object(), threaded=True)
 
 
 def register_feature_commands() -> None:
