@@ -322,7 +322,7 @@ class Enquiry(db.Model):
     phone: Mapped[str | None] = mapped_column(sa.String(40))
     subject: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     details: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
-    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     channel: Mapped[str] = mapped_column(sa.String(20), nullable=False)
     release_id: Mapped[int | None] = mapped_column(sa.ForeignKey("releases.id"), index=True)
     # Stored when logged, so later changes to hours or numbers never rewrite history.
@@ -348,6 +348,9 @@ class Enquiry(db.Model):
         sa.CheckConstraint("status IN ('new', 'assigned', 'answered', 'closed')", name="status"),
         sa.CheckConstraint("route IN ('office_hours', 'out_of_hours')", name="route"),
         sa.Index("ix_enquiries_status_received", "status", "received_at"),
+        # Overdue = open and past the deadline: a deadline-only index misleads the planner,
+        # since nearly every deadline in a long log has passed.
+        sa.Index("ix_enquiries_status_deadline", "status", "deadline"),
     )
 
 

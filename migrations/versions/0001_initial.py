@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 11:01:07.661492
+Create Date: 2026-11-25 11:09:55.523750
 
 """
 
@@ -249,11 +249,11 @@ def upgrade():
     )
     with op.batch_alter_table("enquiries", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_enquiries_assignee_id"), ["assignee_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_enquiries_deadline"), ["deadline"], unique=False)
         batch_op.create_index(batch_op.f("ix_enquiries_received_at"), ["received_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_enquiries_release_id"), ["release_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_enquiries_route"), ["route"], unique=False)
         batch_op.create_index(batch_op.f("ix_enquiries_status"), ["status"], unique=False)
+        batch_op.create_index("ix_enquiries_status_deadline", ["status", "deadline"], unique=False)
         batch_op.create_index(
             "ix_enquiries_status_received", ["status", "received_at"], unique=False
         )
@@ -426,11 +426,11 @@ def downgrade():
     op.drop_table("quote_signoffs")
     with op.batch_alter_table("enquiries", schema=None) as batch_op:
         batch_op.drop_index("ix_enquiries_status_received")
+        batch_op.drop_index("ix_enquiries_status_deadline")
         batch_op.drop_index(batch_op.f("ix_enquiries_status"))
         batch_op.drop_index(batch_op.f("ix_enquiries_route"))
         batch_op.drop_index(batch_op.f("ix_enquiries_release_id"))
         batch_op.drop_index(batch_op.f("ix_enquiries_received_at"))
-        batch_op.drop_index(batch_op.f("ix_enquiries_deadline"))
         batch_op.drop_index(batch_op.f("ix_enquiries_assignee_id"))
 
     op.drop_table("enquiries")

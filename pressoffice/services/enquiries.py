@@ -247,6 +247,16 @@ def _london_midnight(day: date, calendar: OfficeCalendar) -> datetime:
     return datetime.combine(day, time(0), tzinfo=calendar.timezone).astimezone(UTC)
 
 
+def _contains(column, text: str):
+    """Case-insensitive "contains", with %, _ and / in the text taken literally. SQLite's
+    LIKE already ignores case (for ASCII letters) and is several times faster without
+    lower() on every column; PostgreSQL has ILIKE."""
+    pattern = "%" + text.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+    if db.session.get_bind().dialect.name == "sqlite":
+        return column.like(pattern, escape="/")
+    return column.ilike(pattern, escape="/")
+
+
 def filtered_query(filters: EnquiryFilters, now: datetime) -> sa.Select:
     """SELECT of the enquiries matching ``filters``, newest first."""
     calendar = OfficeCalendar.from_config(current_app.config)
@@ -262,7 +272,7 @@ def filtered_query(filters: EnquiryFilters, now: datetime) -> sa.Select:
     elif filters.assignee:
         query = query.where(Enquiry.assignee_id == int(filters.assignee))
     if filters.outlet:
-        query = query.where(Enquiry.outlet.icontains(filters.outlet, autoescape=True))
+        query = query.where(_contains(Enquiry.outlet, filters.outlet))
     if filters.date_from:
         query = query.where(Enquiry.received_at >= _london_midnight(filters.date_from, calendar))
     if filters.date_to:
@@ -272,7 +282,7 @@ def filtered_query(filters: EnquiryFilters, now: datetime) -> sa.Select:
         query = query.where(
             sa.or_(
                 *(
-                    column.icontains(filters.q, autoescape=True)
+                    _contains(column, filters.q)
                     for column in (
                         Enquiry.reference,
                         Enquiry.journalist_name,
@@ -285,11 +295,7 @@ def filtered_query(filters: EnquiryFilters, now: datetime) -> sa.Select:
             )
         )
     if filters.overdue:
-        query = query.where(
-            Enquiry.status.in_(rules.OPEN_STATUSES),
-            Enquiry.deadline.is_not(None),
-            Enquiry.deadline < now,
-        )
+        query = query.where(Enquiry.status.in_(rules.OPEN_STATUSES), Enquiry.deadline < now)
     if filters.needs_attention:
         query = query.where(Enquiry.needs_attention.is_(True))
     if filters.release_id:
@@ -456,7 +462,7 @@ CSV_COLUMNS = (
     ("Subject", lambda e: e.subject),
     ("Details", lambda e: e.details),
     ("Deadline (UTC)", lambda e: _iso(e.deadline)),
-    ("Assignee", lambda e: e.assignee.name if e.assignee else ""),
+    ("Assignee", lambda e: e.assignee_name or ""),
     ("Needs attention", lambda e: "yes" if e.needs_attention else "no"),
     ("Answered (UTC)", lambda e: _iso(e.answered_at)),
     ("Response", lambda e: e.response),
@@ -484,12 +490,18 @@ def export_csv(filters: EnquiryFilters, *, now: datetime) -> Iterator[str]:
 
     writer.writerow([title for title, _ in CSV_COLUMNS])
     yield flush()
+    # Plain rows rather than ORM objects: a long export is several times faster.
     query = (
         filtered_query(filters, now)
-        .options(joinedload(Enquiry.assignee))
+        .with_only_columns(
+            *Enquiry.__table__.columns,
+            User.name.label("assignee_name"),
+            maintain_column_froms=True,
+        )
+        .outerjoin(User, User.id == Enquiry.assignee_id)
         .order_by(Enquiry.received_at.desc(), Enquiry.id.desc())
     )
-    # Keyset batches: memory stays flat however long the log is.
+    # Keyset batches: memory stays flat however long the log is, and no cursor is held open.
     last: tuple[datetime, int] | None = None
     while True:
         batch_query = query
@@ -500,11 +512,11 @@ def export_csv(filters: EnquiryFilters, *, now: datetime) -> Iterator[str]:
                     sa.and_(Enquiry.received_at == last[0], Enquiry.id < last[1]),
                 )
             )
-        batch = db.session.scalars(batch_query.limit(CSV_BATCH)).all()
+        batch = db.session.execute(batch_query.limit(CSV_BATCH)).all()
         if not batch:
             break
-        for enquiry in batch:
-            writer.writerow([rules.spreadsheet_safe(get(enquiry)) for _, get in CSV_COLUMNS])
+        for row in batch:
+            writer.writerow([rules.spreadsheet_safe(get(row)) for _, get in CSV_COLUMNS])
         yield flush()
         last = (batch[-1].received_at, batch[-1].id)
         if len(batch) < CSV_BATCH:
