@@ -90,5 +90,6 @@ from . import (  # noqa: E402,F401
     meta,
     openapi,
     public,
+    recipients,
     releases,
 )

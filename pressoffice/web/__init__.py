@@ -7,4 +7,4 @@ bp = Blueprint("web", __name__)
 # Feature modules register their routes on ``bp`` when imported.
 from . import account_views, admin_users  # noqa: E402,F401
 from . import admin_calendar, dashboard, enquiries  # noqa: E402,F401
-from . import releases  # noqa: E402,F401
+from . import quote_signoffs, recipients, releases  # noqa: E402,F401
