@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 from wtforms import Form
 from wtforms.fields import (
     DateField,
@@ -154,30 +153,6 @@ class ListAction:
             message = f"Moved {noun} {self.index + 1} to position {target + 1}"
         data[self.list_name] = items
         return message
-
-
-class CommentForm(FlaskForm):
-    """Approve (comment optional) or request changes (the service insists on a comment)."""
-
-    comment = TextAreaField("Comment")
-
-
-class WithdrawForm(FlaskForm):
-    reason = TextAreaField(
-        "Why it is being withdrawn",
-        description="This is shown to the public on the release page.",
-    )
-
-
-class ActionForm(FlaskForm):
-    """A bare POST with its CSRF token: submit, publish, unschedule."""
-
-
-class AttachmentForm(FlaskForm):
-    file = FileField(
-        "Upload a file",
-        description="PDF, Word (.docx), OpenDocument (.odt), Excel (.xlsx) or CSV, up to 25 MB.",
-    )
 
 
 class CompareForm(FlaskForm):
