@@ -292,7 +292,7 @@ def is_overdue(status: str, deadline: datetime | None, now: datetime) -> bool:
 # --- spreadsheets -----------------------------------------------------------------------------
 
 # A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = "=+-@\t\r"
 
 
 def spreadsheet_safe(value: Any) -> str:
@@ -300,8 +300,8 @@ def spreadsheet_safe(value: Any) -> str:
     leading apostrophe is added to anything that starts like a formula."""
     if value is None:
         return ""
-    text = str(value)
-    if text.startswith(FORMULA_STARTS):
+    text = value if isinstance(value, str) else str(value)
+    if text and text[0] in FORMULA_STARTS:
         return "'" + text
     return text
 

@@ -473,7 +473,9 @@ CSV_BATCH = 1000
 
 
 def _iso(instant: datetime | None) -> str:
-    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if instant else ""
+    if instant is None:
+        return ""
+    return instant.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
 def export_csv(filters: EnquiryFilters, *, now: datetime) -> Iterator[str]:
