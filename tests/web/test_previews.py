@@ -1,4 +1,4 @@
-"""Embargoed copies over HTTP: the officer's pages, the journalist's link, and what strangers see."""
+"""Embargoed copies over HTTP: the officer's pages, the journalist's link, what strangers see."""
 
 from __future__ import annotations
 
