@@ -186,7 +186,7 @@ def _detail(enquiry, status: int = 200, assign=None, respond=None, close=None):
 def _release_url(enquiry) -> str | None:
     if enquiry.release_id is None:
         return None
-    for endpoint in ("web.release_detail", "web.release", "web.releases_show"):
+    for endpoint in ("web.release_view", "web.release_detail"):
         if endpoint in current_app.view_functions:
             return url_for(endpoint, release_id=enquiry.release_id)
     return None
@@ -264,3 +264,9 @@ def enquiry_close(reference: str):
 @bp.app_template_global("enquiry_deadline")
 def enquiry_deadline(enquiry, now):
     return rules.deadline_state(enquiry.status, enquiry.deadline, enquiry.answered_at, now)
+
+
+@bp.app_template_global("enquiries_about_release")
+def enquiries_about_release(release_id: int):
+    """For the release page: ``{% include "enquiries/_for_release.html" %}``."""
+    return enquiries.enquiries_about_release(release_id)

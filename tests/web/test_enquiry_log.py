@@ -237,3 +237,27 @@ def test_the_dashboard_counts_today_by_route_and_draws_a_chart_without_javascrip
     assert page.select_one("script") is None
     table_rows = page.select(".dashboard-table tbody tr")
     assert table_rows[0].get_text(" ", strip=True) == "Tuesday 29 November 2016 1 1 2"
+
+
+# --- the release it asks about ------------------------------------------------------------------
+
+
+def test_an_enquiry_about_a_release_links_to_it_and_the_release_lists_it(
+    app, signed_in, officer, clock
+):
+    from flask import render_template_string
+
+    from ..factories import create_release
+
+    release = create_release(title="Prison inspection report")
+    page = signed_in(officer)
+
+    logged = page.post("/enquiries/new", log_form(release_id=str(release.id)))
+
+    link = logged.find("a", string="Prison inspection report")
+    assert link is not None and str(release.id) in link["href"]
+    with app.test_request_context():
+        listed = render_template_string(
+            '{% include "enquiries/_for_release.html" %}', release=release
+        )
+    assert "ENQ-20161129-0001" in listed and "Flood defences" in listed
