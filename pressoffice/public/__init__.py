@@ -14,5 +14,4 @@ def index():
 
 
 # Feature modules register their routes on ``bp`` when imported.
-from . import newsroom  # noqa: E402,F401
-from . import contact  # noqa: E402,F401
+from . import contact, newsroom  # noqa: E402,F401
