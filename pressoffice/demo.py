@@ -40,6 +40,7 @@ def _feature_seeders():
     for module_name, function in (
         ("pressoffice.demo_releases", "seed_releases"),
         ("pressoffice.demo_enquiries", "seed_enquiries"),
+        ("pressoffice.demo_links", "seed_links"),
     ):
         try:
             module = importlib.import_module(module_name)

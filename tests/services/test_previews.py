@@ -264,3 +264,24 @@ def test_an_inactive_user_cannot_add_recipients(scheduled):
     former.active = False
     with pytest.raises(NotAllowed):
         add(scheduled, former)
+
+
+def test_the_demo_data_has_an_embargoed_release_with_recipients_and_a_waiting_quote(app_ctx):
+    from pressoffice.demo import seed_demo
+    from pressoffice.models import QuoteSignoff
+
+    now = datetime(2016, 11, 29, 10, 0, tzinfo=UTC)
+    seed_demo(now)
+    recipients = db.session.scalars(sa.select(EmbargoRecipient)).all()
+    assert len(recipients) == 3
+    assert sum(1 for r in recipients if r.revoked_at is not None) == 1
+    assert len(previews.access_list(recipients[0].release_id)) == 3
+    waiting = db.session.scalars(sa.select(QuoteSignoff)).one()
+    assert waiting.status == "requested"
+    in_review = releases.get_release(waiting.release_id)
+    approver = db.session.scalars(
+        sa.select(releases.User).where(releases.User.email == "approver@example.org")
+    ).one()
+    with pytest.raises(WrongState) as refused:
+        releases.approve_release(in_review.id, actor=approver, now=now)
+    assert "Priya Raman" in refused.value.message
