@@ -372,7 +372,17 @@ PATHS = {
     },
     "/api/v1/releases/{release_id}/submit": _release_action("submit", "Submit for sign-off"),
     "/api/v1/releases/{release_id}/approve": _release_action(
-        "approve", "Sign off (not the author nor the last editor)"
+        "approve",
+        "Sign off (not the author nor the last editor); refused while a quote waits for its "
+        "speaker unless signoff_override gives the reason to go ahead",
+        {
+            "type": "object",
+            "properties": {
+                "comment": {"type": "string"},
+                "version": {"type": "integer"},
+                "signoff_override": {"type": "string"},
+            },
+        },
     ),
     "/api/v1/releases/{release_id}/request-changes": _release_action(
         "request-changes", "Send back with a comment (required)"

@@ -181,6 +181,9 @@ def _transition(action: str):
     allowed = {"comment", "version"}
     if action == "schedule":
         allowed |= {"embargo_until"}
+    if action == "approve":
+        # An approver's reason for going ahead while a quote waits for its speaker.
+        allowed |= {"signoff_override"}
     if action == "withdraw":
         allowed = {"reason"}
 
@@ -195,6 +198,8 @@ def _transition(action: str):
         else:
             given["comment"] = _text(data, "comment")
             given["expected_version"] = data.get("version")
+        if action == "approve" and data.get("signoff_override") is not None:
+            given["signoff_override"] = _text(data, "signoff_override")
         if action == "schedule":
             raw = data.get("embargo_until")
             if not isinstance(raw, str) or not raw.strip():

@@ -113,3 +113,29 @@ def test_the_list_shows_each_recipient_with_their_views(client, scheduled, offic
 def test_recipients_need_a_staff_token(client, scheduled):
     assert client.get(f"/api/v1/releases/{scheduled.id}/recipients").status_code == 401
     assert client.post(f"/api/v1/releases/{scheduled.id}/recipients", json=JO).status_code == 401
+
+
+def test_approving_through_the_api_is_refused_while_a_quote_waits_unless_overridden(
+    client, officer, approver, api_token
+):
+    from pressoffice.services import quote_signoffs
+
+    release = create_release(state="in_review", author=officer)
+    quote_signoffs.request_signoff(
+        release.id, release.quotes[0]["key"], actor=officer, name="Ann Lee", email="a@example.org"
+    )
+    headers = api_token(approver)
+    refused = client.post(f"/api/v1/releases/{release.id}/approve", json={}, headers=headers)
+    assert refused.status_code == 409
+    assert "The quote by Ann Lee" in refused.get_json()["error"]["message"]
+    approved = client.post(
+        f"/api/v1/releases/{release.id}/approve",
+        json={"signoff_override": "Cleared by phone"},
+        headers=headers,
+    )
+    assert approved.status_code == 200
+    assert approved.get_json()["status"] == "approved"
+    history = client.get(f"/api/v1/releases/{release.id}/history", headers=headers).get_json()
+    events = history["events"] if isinstance(history, dict) else history
+    override = [e for e in events if e["action"] == "signoff_override"]
+    assert "Cleared by phone" in override[0]["comment"]
