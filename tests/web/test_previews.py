@@ -319,3 +319,42 @@ def test_the_release_page_summarises_embargoed_copies(signed_in, officer, schedu
     )
     panel = signed_in(officer).get(f"/releases/{scheduled.id}").find(id="links-panel")
     assert "1 working link to embargoed copies" in panel.get_text(" ", strip=True)
+
+
+def test_the_report_is_downloaded_through_the_same_link_under_the_same_rules(
+    officer, approver, journalist, clock
+):
+    import io
+
+    from pressoffice.services import attachments, releases
+
+    draft = create_release(state="draft", author=officer)
+    report = attachments.add_attachment(
+        draft.id,
+        actor=officer,
+        filename="report.pdf",
+        stream=io.BytesIO(b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"),
+    )
+    releases.submit_release(draft.id, actor=officer)
+    releases.approve_release(draft.id, actor=approver)
+    releases.schedule_release(draft.id, actor=officer, embargo_until=EMBARGO)
+    added = previews.add_recipient(
+        draft.id, actor=officer, name="Jo", outlet="Daily", email="jo@example.com"
+    )
+    path = link_path(added.url)
+    file_path = f"{path}/files/{report.id}"
+    missing = missing_page(journalist)[1]
+
+    assert journalist.get(file_path).data == missing  # not before the terms are accepted
+    copy = open_copy(journalist, path)
+    assert copy.find("a", string="report.pdf")["href"] == file_path
+    download = journalist.get(file_path)
+    assert download.status_code == 200
+    assert download.data.startswith(b"%PDF")
+    assert download.headers["Cache-Control"] == "no-store"
+    assert len(previews.access_list(draft.id)) == 2  # the copy and the download
+
+    assert journalist.get(f"{path}/files/{report.id + 1}").data == missing
+    clock.set(EMBARGO)
+    assert journalist.get(file_path).data == missing
+    assert journalist.get(f"/news/{draft.slug}/files/{report.id}").status_code == 200
