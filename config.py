@@ -65,6 +65,9 @@ class Config:
     WTF_CSRF_TIME_LIMIT = 8 * 3600  # a working day: a long edit must not lose its form
 
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+    # Behind a reverse proxy, how many proxies to trust for the client's address (which the
+    # sign-in and enquiry limits count by). 0: use the connection's address.
+    PROXY_HOPS = int(_env("PROXY_HOPS", "0"))
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_LIMIT_PER_ACCOUNT = _env("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
     LOGIN_LIMIT_PER_ADDRESS = _env("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes")

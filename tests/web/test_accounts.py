@@ -172,3 +172,49 @@ def test_make_user_helper_refuses_weak_passwords(app_ctx):
     with pytest.raises(ValidationFailed) as refused:
         make_user(password="short")
     assert "at least 12 characters" in refused.value.fields["password"]
+
+
+def test_many_failures_from_one_address_across_accounts_are_throttled(client):
+    for number in range(20):
+        client.post("/sign-in", data={"email": f"guess{number}@example.org", "password": "bad"})
+    response = client.post("/sign-in", data={"email": "another@example.org", "password": "bad"})
+    assert response.status_code == 429
+    assert b"Too many attempts" in response.data
+
+
+def test_failures_from_another_address_do_not_lock_out_a_colleague(client, officer):
+    for number in range(20):
+        client.post(
+            "/sign-in",
+            data={"email": f"guess{number}@example.org", "password": "bad"},
+            environ_base={"REMOTE_ADDR": "203.0.113.9"},
+        )
+    assert login(client, officer).status_code == 302
+
+
+def test_behind_a_proxy_the_forwarded_address_is_the_one_throttled(tmp_path):
+    from flask_migrate import upgrade
+
+    from pressoffice import create_app
+
+    app = create_app(
+        "testing",
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}", "PROXY_HOPS": 1},
+    )
+    with app.app_context():
+        upgrade()
+    client = app.test_client()
+    for number in range(20):
+        client.post(
+            "/sign-in",
+            data={"email": f"g{number}@example.org", "password": "bad"},
+            headers={"X-Forwarded-For": "198.51.100.7"},
+        )
+    blocked = client.post(
+        "/sign-in", data={"email": "x@example.org"}, headers={"X-Forwarded-For": "198.51.100.7"}
+    )
+    other = client.post(
+        "/sign-in", data={"email": "x@example.org"}, headers={"X-Forwarded-For": "198.51.100.8"}
+    )
+    assert blocked.status_code == 429
+    assert other.status_code != 429
