@@ -207,6 +207,10 @@ SCHEMAS = {
             "deadline": INSTANT,
             "channel": {"type": "string", "enum": ["phone", "email", "web_form", "in_person"]},
             "release_id": {"type": "integer"},
+            "urgent": {
+                "type": "boolean",
+                "description": "Urgent: the answer then gives the number to call now",
+            },
             "received_at": {
                 **INSTANT,
                 "description": "Staff tokens only: when a call came in; never in the future. "
@@ -224,6 +228,11 @@ SCHEMAS = {
             "line": {"type": "string"},
             "status": {"type": "string", "enum": ["new", "assigned", "answered", "closed"]},
             "assignee": {"type": "object", "nullable": True},
+            "call_now": {
+                "type": "string",
+                "nullable": True,
+                "description": "For an urgent enquiry: the number to call now",
+            },
         },
     },
     "Recipient": {
