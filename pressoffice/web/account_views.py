@@ -10,6 +10,7 @@ from ..auth import public, safe_next_url, staff_required
 from ..domain.accounts import normalise_email
 from ..extensions import limiter
 from ..services import accounts
+from ..services.today import todays_work
 from . import bp
 from .account_forms import ConfirmForm, SignInForm, TokenForm
 
@@ -79,7 +80,8 @@ logout.access = "signed-in"
 @bp.get("/staff", endpoint="home")
 @staff_required
 def home():
-    return render_template("staff/home.html")
+    now = clock.now()
+    return render_template("staff/home.html", today=todays_work(current_user, now), now=now)
 
 
 @bp.route("/account/tokens", methods=["GET", "POST"], endpoint="my_tokens")
