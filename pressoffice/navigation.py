@@ -1,6 +1,10 @@
-"""The menus. Entries whose page does not exist in this app are left out."""
+"""The menus. Entries whose page does not exist, or that the person may not open, are left
+out."""
 
 from flask import current_app
+from flask_login import current_user
+
+from .domain.roles import has_role
 
 # (label, endpoint) in menu order.
 STAFF_NAV = [
@@ -8,6 +12,7 @@ STAFF_NAV = [
     ("Enquiries", "web.enquiries_index"),
     ("Dashboard", "web.dashboard"),
     ("Duty rota and calendar", "web.admin_calendar"),
+    ("Users", "web.admin_users"),
 ]
 
 PUBLIC_NAV = [
@@ -17,9 +22,19 @@ PUBLIC_NAV = [
 
 
 def _existing(items):
-    return [
-        (label, endpoint) for label, endpoint in items if endpoint in current_app.view_functions
-    ]
+    """The entries whose page exists and that the person signed in may open."""
+    shown = []
+    for label, endpoint in items:
+        view = current_app.view_functions.get(endpoint)
+        if view is None:
+            continue
+        access = getattr(view, "access", "")
+        if access.startswith("role:") and not (
+            current_user.is_authenticated and has_role(current_user.role, access[5:])
+        ):
+            continue
+        shown.append((label, endpoint))
+    return shown
 
 
 def init_app(app) -> None:

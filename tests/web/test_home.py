@@ -74,4 +74,12 @@ def test_out_of_hours_the_home_page_names_the_line_and_the_duty_officer(
     clock.set(saturday)
     line = signed_in(officer).get("/staff").select_one(".today-line").get_text(" ", strip=True)
     assert "Out of hours, 07836 217 729" in line
-    assert "On duty out of hours now: Dev Duty" in line
+    assert "Out-of-hours duty officer now: Dev Duty" in line
+
+
+def test_the_menu_offers_admin_pages_only_to_admins(signed_in, officer, admin, client):
+    menu = signed_in(officer).get("/staff").select_one(".site-nav").get_text()
+    assert "Releases" in menu and "Users" not in menu and "Duty rota" not in menu
+    client.post("/sign-out")
+    menu = signed_in(admin).get("/staff").select_one(".site-nav").get_text()
+    assert "Users" in menu and "Duty rota and calendar" in menu
