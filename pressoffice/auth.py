@@ -7,6 +7,7 @@ and fail for any route that forgot its guard.
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import abort, request
 from flask_login import current_user
@@ -68,8 +69,17 @@ def role_required(role: str):
 
 
 def safe_next_url(target: str | None) -> str | None:
-    """Only follow a ``next`` that stays on this site."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Only follow a ``next`` that stays on this site.
+
+    Browsers drop tabs and line breaks from an address before following it, so any control
+    character or space is refused too: ``/<tab>/evil.example`` would otherwise become
+    ``//evil.example``, another site."""
+    if not target or any(ch.isspace() or not ch.isprintable() for ch in target):
+        return None
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
         return None
     return target
 
