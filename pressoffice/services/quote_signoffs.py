@@ -390,17 +390,27 @@ def revoke_signoff(
 
 
 def approve_with_override(
-    release_id: int | str, *, actor: User, reason: Any, now: datetime | None = None
+    release_id: int | str,
+    *,
+    actor: User,
+    reason: Any,
+    expected_version: Any = None,
+    now: datetime | None = None,
 ) -> Release:
     """An approver signs off a release while a quote still waits for its speaker, giving the
-    reason, which the timeline records."""
+    reason, which the timeline records. ``expected_version`` is the version the approver saw:
+    if the release has been saved since, the approval is refused (StaleVersion)."""
     cleaned, errors = links.clean_reason(
         reason, "reason", "the reason for approving without the speaker's sign-off"
     )
     if errors:
         raise ValidationFailed(errors)
     return release_service.approve_release(
-        release_id, actor=_staff(actor), signoff_override=cleaned, now=_instant(now)
+        release_id,
+        actor=_staff(actor),
+        signoff_override=cleaned,
+        expected_version=expected_version,
+        now=_instant(now),
     )
 
 

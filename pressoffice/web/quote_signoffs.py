@@ -3,7 +3,7 @@ reject a proposed change, revoke a link, and (approvers) approve without a waiti
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField, TextAreaField
@@ -183,7 +183,11 @@ def release_approve_without_signoff(release_id: int):
         return _page(release_id, override_form=form, status=400)
     try:
         quote_signoffs.approve_with_override(
-            release_id, actor=current_user, reason=form.reason.data, now=clock.now()
+            release_id,
+            actor=current_user,
+            reason=form.reason.data,
+            expected_version=request.form.get("version"),
+            now=clock.now(),
         )
     except ValidationFailed as refusal:
         _show_errors(form, refusal.fields)
