@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import clock
@@ -10,6 +10,7 @@ from ..auth import public, safe_next_url, staff_required
 from ..domain.accounts import normalise_email
 from ..extensions import limiter
 from ..services import accounts
+from ..services.errors import NotFound
 from ..services.today import todays_work
 from . import bp
 from .account_forms import ConfirmForm, SignInForm, TokenForm
@@ -101,8 +102,14 @@ def my_tokens():
 @staff_required
 def revoke_my_token(token_id: int):
     form = ConfirmForm()
-    token = accounts.get_token(token_id)
-    if not form.validate_on_submit() or token.user_id != current_user.id:
+    try:
+        token = accounts.get_token(token_id)
+    except NotFound:
+        token = None
+    # Someone else's token answers exactly as one that does not exist.
+    if token is None or token.user_id != current_user.id:
+        abort(404)
+    if not form.validate_on_submit():
         return redirect(url_for("web.my_tokens"))
     accounts.revoke_token(token.id, clock.now())
     flash("Token revoked: it no longer works.", "success")
