@@ -49,6 +49,8 @@ PUBLIC_NOT_FOUND = "There is no release at this address"
 
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
+# Far beyond any real list, and small enough for every database's integers.
+MAX_PAGE = 1_000_000
 
 
 # --- small helpers -------------------------------------------------------------------------
@@ -943,10 +945,10 @@ def _page_numbers(page: Any, per_page: Any, default: int) -> tuple[int, int]:
     errors = {}
     try:
         page = int(page or 1)
-        if page < 1:
+        if not 1 <= page <= MAX_PAGE:
             raise ValueError
     except (TypeError, ValueError):
-        errors["page"] = "The page must be a whole number, 1 or more"
+        errors["page"] = f"The page must be a whole number from 1 to {MAX_PAGE:,}"
     try:
         per_page = int(per_page or default)
         if not 1 <= per_page <= MAX_PER_PAGE:
