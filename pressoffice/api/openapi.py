@@ -386,9 +386,13 @@ PATHS = {
         "speaker unless signoff_override gives the reason to go ahead",
         {
             "type": "object",
+            "required": ["version"],
             "properties": {
                 "comment": {"type": "string"},
-                "version": {"type": "integer"},
+                "version": {
+                    "type": "integer",
+                    "description": "The version reviewed: the approval covers exactly that content",
+                },
                 "signoff_override": {"type": "string"},
             },
         },

@@ -198,6 +198,9 @@ def _transition(action: str):
         else:
             given["comment"] = _text(data, "comment")
             given["expected_version"] = data.get("version")
+        if action == "approve":
+            # An approval covers exactly the content the approver read: they must say which.
+            given["require_version"] = True
         if action == "approve" and data.get("signoff_override") is not None:
             given["signoff_override"] = _text(data, "signoff_override")
         if action == "schedule":

@@ -615,6 +615,7 @@ def approve_release(
     comment: str | None = None,
     expected_version: Any = None,
     signoff_override: str | None = None,
+    require_version: bool = False,
     now: datetime | None = None,
 ) -> Release:
     """Sign off a release in review, or a pending correction to a published one.
@@ -623,7 +624,8 @@ def approve_release(
     approval records the hash of exactly the content it covers; an approved correction becomes
     what the public sees at once, with its change note. While a quote waits for its speaker's
     sign-off the approval is refused, unless ``signoff_override`` gives the reason to go ahead
-    (recorded on the timeline).
+    (recorded on the timeline). With ``require_version`` (the API), the approver must name the
+    version they reviewed, so that an edit made while they read is never what they approve.
     """
     now = _instant(now)
     who, release, latest, facts = _begin(release, actor, now, expected_version)
@@ -632,6 +634,10 @@ def approve_release(
 
         facts = replace(facts, quotes_awaiting_signoff=quotes_awaiting_signoff(release))
     _refuse(workflow.may_approve(facts, who, now, signoff_override=signoff_override))
+    if require_version and expected_version is None:
+        raise ValidationFailed(
+            {"version": "Give the version you reviewed: the approval covers exactly that content"}
+        )
     if facts.quotes_awaiting_signoff and facts.status(now) == "in_review":
         _record(
             release,

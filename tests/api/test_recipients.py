@@ -130,7 +130,7 @@ def test_approving_through_the_api_is_refused_while_a_quote_waits_unless_overrid
     assert "The quote by Ann Lee" in refused.get_json()["error"]["message"]
     approved = client.post(
         f"/api/v1/releases/{release.id}/approve",
-        json={"signoff_override": "Cleared by phone"},
+        json={"signoff_override": "Cleared by phone", "version": release.version},
         headers=headers,
     )
     assert approved.status_code == 200

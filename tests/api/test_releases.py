@@ -278,8 +278,16 @@ def test_the_whole_sign_off_through_the_api(client, officer, approver, api_token
         ),
     ).get_json()
     url = f"/api/v1/releases/{created['id']}"
-    assert client.post(f"{url}/submit", headers=officer_headers).status_code == 200
-    assert client.post(f"{url}/approve", headers=approver_headers).status_code == 200
+    submitted = client.post(f"{url}/submit", headers=officer_headers)
+    assert submitted.status_code == 200
+    unnamed = client.post(f"{url}/approve", headers=approver_headers)
+    assert unnamed.status_code == 422 and "version" in unnamed.get_json()["error"]["fields"]
+    approved = client.post(
+        f"{url}/approve",
+        headers=approver_headers,
+        json={"version": submitted.get_json()["version"]},
+    )
+    assert approved.status_code == 200
     embargo = clock() + timedelta(minutes=2)
     scheduled = client.post(
         f"{url}/schedule",
