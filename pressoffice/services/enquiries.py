@@ -479,10 +479,11 @@ def _iso(instant: datetime | None) -> str:
 
 
 def export_csv(filters: EnquiryFilters, *, now: datetime) -> Iterator[str]:
-    """The filtered log as CSV (RFC 4180: CRLF line ends, fields quoted where needed), in
+    """The filtered log as CSV (RFC 4180: CRLF line ends, every field quoted), in
     chunks for streaming. Cells that a spreadsheet would run as a formula are made safe."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    # Every cell quoted: a spreadsheet that splits cells on ";" still sees one cell.
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
 
     def flush() -> str:
         chunk = buffer.getvalue()

@@ -244,7 +244,8 @@ def access_list_csv(release_id: int | str) -> Iterator[str]:
     for row in access_list(release_id):
         views.setdefault(row.recipient.id, []).append(row.view)
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    # Every cell quoted: a spreadsheet that splits cells on ";" still sees one cell.
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
 
     def line(values) -> str:
         buffer.seek(0)

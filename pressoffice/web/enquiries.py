@@ -75,7 +75,7 @@ def enquiries_index():
         _show_errors(form, {("from_" if k == "from" else k): v for k, v in exc.fields.items()})
         return render_template("enquiries/index.html", form=form, page=None, now=now), 400
     try:
-        page_number = max(1, int(request.args.get("page", 1)))
+        page_number = min(max(1, int(request.args.get("page", 1))), 1_000_000)
     except ValueError:
         page_number = 1
     page = enquiries.list_enquiries(filters, now=now, page=page_number)

@@ -1,5 +1,7 @@
 """Logging, routing, assigning, answering and closing enquiries, on a real database."""
 
+import csv
+import io
 import threading
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -443,13 +445,23 @@ def test_the_csv_export_is_rfc_4180_and_safe_for_spreadsheets(app_ctx):
     )
 
     header, row = text.split("\r\n", 1)
-    assert header.startswith("Reference,Received (UTC),Route,")
+    assert header.startswith('"Reference","Received (UTC)","Route",')
     assert text.endswith("\r\n")
     assert '"\'=HYPERLINK(""http://evil.example"")"' in row
     assert '"The ""Quoted"" Times, Ltd"' in row
-    assert ",'-2+3," in row
+    assert ',"\'-2+3",' in row
     assert "'+44 20 7946 0000" in row
     assert '"line one\nline two"' in row
+    parsed = next(csv.DictReader(io.StringIO(text)))
+    assert parsed["Journalist"] == '\'=HYPERLINK("http://evil.example")'
+
+
+def test_a_formula_hidden_after_a_semicolon_stays_inside_its_quoted_cell(app_ctx):
+    make_enquiry(subject='Figures;=HYPERLINK("http://evil.example")')
+    text = "".join(
+        enquiries.export_csv(enquiries.EnquiryFilters(), now=datetime(2016, 11, 29, 10, tzinfo=UTC))
+    )
+    assert '"Figures;=HYPERLINK(""http://evil.example"")"' in text
 
 
 def test_the_csv_export_holds_the_filtered_view_only(log):
