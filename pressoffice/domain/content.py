@@ -208,6 +208,9 @@ def clean_release_content(
     """
     check = _Checker()
     title = check.text("title", title, "Headline", TITLE_MAX, required=True)
+    if "\n" in title and "title" not in check.errors:
+        # A headline is one line everywhere it goes: pages, the feed, email subjects.
+        check.errors["title"] = "Headline must be a single line"
     summary = check.text("summary", summary, "Standfirst", SUMMARY_MAX, required=False)
     body = check.text("body", body, "Body", BODY_MAX, required=False)
 

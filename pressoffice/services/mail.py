@@ -41,7 +41,8 @@ def send_message(
         (config.get("PRESS_OFFICE_NAME") or "Press office", config["MAIL_FROM"])
     )
     message["To"] = formataddr((to_name, to_address))
-    message["Subject"] = subject
+    # One line only: a header cannot carry a line break.
+    message["Subject"] = " ".join(subject.split())
     message["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2] or None)
     message.set_content(body)
     try:

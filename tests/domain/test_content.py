@@ -62,6 +62,7 @@ def test_good_content_is_accepted_with_whitespace_trimmed():
         ({"links": [{"label": "L", "url": "https://a.example"}] * 31}, "links", "at most 30"),
         ({"notes": ["A note"] * 31}, "notes", "at most 30 notes to editors"),
         ({"title": "Bell\x07"}, "title", "characters that cannot be shown"),
+        ({"title": "Two\nlines"}, "title", "Headline must be a single line"),
         ({"quotes": "not a list"}, "quotes", "Quotes must be a list"),
     ],
 )
