@@ -1338,25 +1338,3 @@ def load_public_attachment(slug: str, attachment_id: Any, now: datetime | None =
     if attachment is None or attachment.release_id != public.id:
         raise NotFound(PUBLIC_NOT_FOUND)
     return attachment
-
-
-def preview_release(release_id: int | str, now: datetime | None = None) -> PublicRelease:
-    """A release exactly as the public will see it when it goes out: the revision that was
-    approved (or, once public, the one the public sees). For embargoed preview links, whose
-    caller has already checked the recipient's token; NotFound when nothing is approved."""
-    now = _instant(now)
-    try:
-        key = int(release_id)
-    except (TypeError, ValueError):
-        raise NotFound(PUBLIC_NOT_FOUND) from None
-    release = db.session.scalars(
-        sa.select(Release)
-        .where(Release.id == key)
-        .options(joinedload(Release.public_revision), joinedload(Release.approved_revision))
-    ).first()
-    if release is None:
-        raise NotFound(PUBLIC_NOT_FOUND)
-    revision = release.public_revision or release.approved_revision
-    if revision is None:
-        raise NotFound(PUBLIC_NOT_FOUND)
-    return _public(release, now, revision=revision)

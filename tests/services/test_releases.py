@@ -471,25 +471,6 @@ def test_public_answers_are_aware_utc_instants(officer, approver):
     assert shown.published_at == datetime(2016, 11, 29, 10, 0, tzinfo=UTC)
 
 
-def test_a_preview_shows_the_approved_content_and_nothing_once_the_approval_is_void(
-    officer, approver
-):
-    release = create_release(state="scheduled", author=officer, approver=approver)
-    preview = releases.preview_release(release.id)
-    assert (preview.status, preview.title) == ("scheduled", release.title)
-    edit(release, officer, title="An unapproved headline")
-    with pytest.raises(NotFound):
-        releases.preview_release(release.id)
-
-
-def test_a_preview_of_a_published_release_shows_what_the_public_sees_not_a_pending_correction(
-    officer, approver
-):
-    release = create_release(state="published", author=officer, approver=approver)
-    edit(release, officer, body="Pending correction", change_note="Corrected the body")
-    assert releases.preview_release(release.id).content.body != "Pending correction"
-
-
 def test_changes_requested_on_a_correction_keep_it_pending_and_the_public_version_unchanged(
     officer, approver
 ):
