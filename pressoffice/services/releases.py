@@ -1241,10 +1241,8 @@ def public_clause(now: datetime, *, listed_only: bool = False):
     )
 
 
-def _public(
-    release: Release, now: datetime, corrections=(), revision: ReleaseRevision | None = None
-) -> PublicRelease:
-    revision = revision or release.public_revision
+def _public(release: Release, now: datetime, corrections=()) -> PublicRelease:
+    revision = release.public_revision
     status = computed_status(release.state, release.embargo_until, now)
     published_at = release.published_at or release.embargo_until or revision.created_at
     corrected_at = None
