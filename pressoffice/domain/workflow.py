@@ -137,6 +137,9 @@ class ReleaseState:
     missing_for_review: tuple[str, ...] = ()
     # Quotes still waiting for the person quoted to sign them off, each described in words.
     quotes_awaiting_signoff: tuple[str, ...] = ()
+    # Everyone who saved a revision of the content being approved: since the version the public
+    # sees, or since the release was started.
+    editor_ids: frozenset[int] = frozenset()
 
     def status(self, now: datetime) -> str:
         return computed_status(self.state, self.embargo_until, now)
@@ -190,6 +193,10 @@ def _two_person_rule(release: ReleaseState, actor: Actor, what: str) -> Decision
     if actor.id == release.last_editor_id:
         return _not_you(
             f"You made the latest changes to this release; someone else must approve {what}"
+        )
+    if actor.id in release.editor_ids:
+        return _not_you(
+            f"You made changes to the content being approved; someone else must approve {what}"
         )
     return ALLOWED
 

@@ -181,12 +181,29 @@ def content_as_dict(content: ReleaseContent) -> dict[str, Any]:
     }
 
 
+def _editors_since(release_id: int, after_number: int) -> frozenset[int]:
+    """Who saved revisions of a release after revision ``after_number``."""
+    return frozenset(
+        db.session.scalars(
+            sa.select(ReleaseRevision.editor_id)
+            .where(
+                ReleaseRevision.release_id == release_id,
+                ReleaseRevision.number > after_number,
+            )
+            .distinct()
+        )
+    )
+
+
 def _facts(release: Release, latest: ReleaseRevision) -> workflow.ReleaseState:
     public_hash = None
+    public_number = 0
     if release.public_revision_id is not None:
         public = release.public_revision
         public_hash = public.content_hash if public is not None else None
+        public_number = public.number if public is not None else 0
     return workflow.ReleaseState(
+        editor_ids=_editors_since(release.id, public_number),
         state=release.state,
         author_id=release.author_id,
         last_editor_id=latest.editor_id,

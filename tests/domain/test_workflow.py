@@ -106,6 +106,16 @@ def test_the_author_who_is_also_the_last_editor_is_told_they_wrote_it():
     )
 
 
+def test_an_approver_who_edited_the_content_earlier_cannot_approve_it():
+    facts = release("in_review", editor_ids=frozenset({1, 2, 3}))
+    decision = may_approve(facts, APPROVER, NOW)
+    assert not decision.ok
+    assert decision.reason == (
+        "You made changes to the content being approved; someone else must approve it"
+    )
+    assert may_approve(facts, ADMIN, NOW).ok
+
+
 @pytest.mark.parametrize(
     ("missing", "reason", "field"),
     [

@@ -161,6 +161,31 @@ def test_the_last_editor_cannot_approve_the_content_they_changed(officer):
     assert reload(release.id).state == "approved"
 
 
+def test_an_approver_who_rewrote_the_content_cannot_approve_it_after_a_small_later_edit(officer):
+    rewriter = make_user(role="approver")
+    release = create_release(author=officer)
+    edit(release, rewriter, body="Rewritten almost entirely by the approver")
+    edit(release, officer, body="Rewritten almost entirely by the approver, with a comma.")
+    releases.submit_release(release.id, actor=officer)
+    with pytest.raises(NotAllowed) as refusal:
+        releases.approve_release(release.id, actor=rewriter)
+    assert "You made changes to the content being approved" in refusal.value.message
+
+
+def test_editors_of_the_published_version_may_approve_a_later_correction_by_someone_else(
+    officer, approver
+):
+    release = create_release(author=officer)
+    contributor = make_user(role="approver")
+    edit(release, contributor, body="An early improvement")
+    releases.submit_release(release.id, actor=officer)
+    releases.approve_release(release.id, actor=approver)
+    releases.publish_release(release.id, actor=officer)
+    edit(release, officer, body="Corrected figure", change_note="Corrected the figure")
+    releases.approve_release(release.id, actor=contributor)
+    assert reload(release.id).public_revision.body == "Corrected figure"
+
+
 def test_an_approval_records_the_hash_of_exactly_the_content_it_covers(officer, approver):
     release = create_release(state="approved", author=officer, approver=approver)
     latest = releases.latest_revision(release)
