@@ -62,15 +62,20 @@ def browser():
 
 @pytest.fixture
 def live_server(app, clock):
-    """The test app, served on a free loopback port for the length of one test."""
+    """The test app, served on a free loopback port for the length of one test. It is the
+    app's public address too, so links made for people to follow (embargoed copies) lead here."""
+    public_base_url = app.config.get("PUBLIC_BASE_URL")
     app.config["SERVER_NAME"] = None
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    app.config["PUBLIC_BASE_URL"] = base_url
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield base_url
     server.shutdown()
     thread.join(timeout=5)
     app.config["SERVER_NAME"] = "localhost"
+    app.config["PUBLIC_BASE_URL"] = public_base_url
 
 
 @pytest.fixture

@@ -2,27 +2,9 @@
 
 from __future__ import annotations
 
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.wait import WebDriverWait
 
-from ..factories import DEFAULT_PASSWORD
-
-
-def heading(browser, text: str) -> None:
-    """Wait until the page's h1 reads ``text`` (pages load after a click, not during it)."""
-    WebDriverWait(
-        browser,
-        10,
-        ignored_exceptions=(NoSuchElementException, StaleElementReferenceException),
-    ).until(lambda b: b.find_element(By.TAG_NAME, "h1").text == text)
-
-
-def sign_in(browser, base_url: str, email: str, password: str = DEFAULT_PASSWORD) -> None:
-    browser.get(f"{base_url}/sign-in")
-    browser.find_element(By.ID, "email").send_keys(email)
-    browser.find_element(By.ID, "password").send_keys(password)
-    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+from .steps import heading, sign_in
 
 
 def test_officer_signs_in_and_out_without_javascript(fresh_browser, live_server, officer):

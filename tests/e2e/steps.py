@@ -1,0 +1,170 @@
+"""What the browser tests do over and over: sign in, wait for the next page, fill in the UK date
+and time boxes, and (when asked) keep a picture of the page."""
+
+from __future__ import annotations
+
+import base64
+import os
+from datetime import date, time
+from pathlib import Path
+
+from selenium.common.exceptions import (
+    NoSuchElementException,
+    StaleElementReferenceException,
+    TimeoutException,
+    WebDriverException,
+)
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.wait import WebDriverWait
+
+from ..factories import DEFAULT_PASSWORD
+
+WAIT_SECONDS = 10
+
+# Set this to a folder to keep a full-page picture of the key pages of each journey.
+SCREENSHOT_DIR = os.environ.get("PRESSOFFICE_E2E_SCREENSHOTS")
+
+
+def _between_pages(error: WebDriverException) -> bool:
+    """Chromedriver's answer when asked about a page the browser is just leaving: the element
+    belonged to the old document and the new one is not there yet."""
+    return "does not belong to the document" in (error.msg or "")
+
+
+def _until(browser, condition) -> None:
+    """Wait for ``condition``, asking again while the browser is between two pages."""
+
+    def check(driver):
+        try:
+            return condition(driver)
+        except (NoSuchElementException, StaleElementReferenceException):
+            return False
+        except WebDriverException as error:
+            if _between_pages(error):
+                return False
+            raise
+
+    WebDriverWait(browser, WAIT_SECONDS).until(check)
+
+
+def heading(browser, text: str) -> None:
+    """Wait until the page's h1 reads ``text`` (pages load after a click, not during it)."""
+    try:
+        _until(browser, lambda b: b.find_element(By.TAG_NAME, "h1").text == text)
+    except TimeoutException:
+        shown = [h1.text for h1 in browser.find_elements(By.TAG_NAME, "h1")]
+        raise AssertionError(
+            f"expected the heading {text!r} on {browser.current_url}, the page shows {shown}"
+        ) from None
+    page_loaded(browser)
+
+
+def page_loaded(browser) -> None:
+    """Wait until the browser has finished reading the page (the driver asks; the page itself
+    runs no JavaScript), so that no box is looked for while the page is half there."""
+    _until(browser, lambda b: b.execute_script("return document.readyState") == "complete")
+
+
+def click_and_wait(browser, element) -> None:
+    """Click a button or link and wait until the browser has left the page it was on: for a
+    form that comes back with the same heading (the editor after "Add another")."""
+    page = browser.find_element(By.TAG_NAME, "html")
+    element.click()
+
+    def left(driver) -> bool:
+        try:
+            page.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if _between_pages(error):
+                return True
+            raise
+        return False
+
+    WebDriverWait(browser, WAIT_SECONDS).until(left)
+    page_loaded(browser)
+
+
+def button(browser, text: str):
+    """The visible button on the page whose words are ``text``."""
+    found = browser.find_elements(By.XPATH, f"//main//button[normalize-space()='{text}']")
+    shown = [element for element in found if element.is_displayed()]
+    assert shown, f"no visible button {text!r} on {browser.current_url}"
+    return shown[0]
+
+
+def link(browser, text: str):
+    """The link in the page's main part whose words are ``text``."""
+    return browser.find_element(By.XPATH, f"//main//a[normalize-space()='{text}']")
+
+
+def sign_in(browser, base_url: str, email: str, password: str = DEFAULT_PASSWORD) -> None:
+    browser.get(f"{base_url}/sign-in")
+    browser.find_element(By.ID, "email").send_keys(email)
+    browser.find_element(By.ID, "password").send_keys(password)
+    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+
+
+def sign_in_as(browser, base_url: str, user) -> None:
+    """Start afresh (no cookies) and sign ``user`` in, waiting for their home page."""
+    browser.delete_all_cookies()
+    sign_in(browser, base_url, user.email)
+    heading(browser, f"Good to see you, {user.name}")
+
+
+def main_text(browser) -> str:
+    return browser.find_element(By.ID, "main").text
+
+
+def type_into(browser, field_id: str, text: str) -> None:
+    box = browser.find_element(By.ID, field_id)
+    box.clear()
+    box.send_keys(text)
+
+
+def value_of(browser, field_id: str) -> str:
+    return browser.find_element(By.ID, field_id).get_attribute("value")
+
+
+def fill_date(browser, field_id: str, day: date) -> None:
+    """Type a date into an ``<input type=date>`` the way a person would: the order of day and
+    month in the box follows the browser's language, so try both and read the box back."""
+    box = browser.find_element(By.ID, field_id)
+    for keys in (f"{day:%m%d%Y}", f"{day:%d%m%Y}"):
+        box.clear()
+        box.send_keys(keys)
+        if box.get_attribute("value") == day.isoformat():
+            return
+    raise AssertionError(f"could not type {day} into #{field_id}")
+
+
+def fill_time(browser, field_id: str, at: time) -> None:
+    """Type a time into an ``<input type=time>``: 24-hour browsers take HHMM, 12-hour ones
+    want AM or PM as well."""
+    box = browser.find_element(By.ID, field_id)
+    for keys in (f"{at:%H%M}", f"{at:%I%M%p}"):
+        box.clear()
+        box.send_keys(keys)
+        if box.get_attribute("value") == f"{at:%H:%M}":
+            return
+    raise AssertionError(f"could not type {at} into #{field_id}")
+
+
+def screenshot(browser, name: str) -> None:
+    """Keep a picture of the whole page, top to bottom, when PRESSOFFICE_E2E_SCREENSHOTS names
+    a folder; otherwise do nothing."""
+    if not SCREENSHOT_DIR:
+        return
+    folder = Path(SCREENSHOT_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    size = browser.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+    shot = browser.execute_cdp_cmd(
+        "Page.captureScreenshot",
+        {
+            "format": "png",
+            "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1},
+        },
+    )
+    (folder / f"{name}.png").write_bytes(base64.b64decode(shot["data"]))
