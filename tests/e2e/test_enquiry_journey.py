@@ -65,7 +65,7 @@ def test_a_journalists_enquiry_is_logged_routed_assigned_answered_and_closed(
     sent = main_text(browser)
     reference = browser.find_element(By.CSS_SELECTOR, ".contact-reference").text
     assert reference == "ENQ-20161129-0001"
-    assert "Your enquiry arrived in office hours (Office hours (Tuesday" in sent
+    assert "Your enquiry arrived in office hours." in sent
     assert "A press officer will reply by email." in sent
     screenshot(browser, "09-enquiry-sent")
 

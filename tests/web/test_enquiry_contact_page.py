@@ -40,7 +40,7 @@ def test_in_office_hours_the_page_gives_the_office_line_and_when_it_closes(page,
 
     panel = contact.select_one(".panel").get_text(" ", strip=True)
     assert "020 3513 0600" in contact.select_one(".contact-line").get_text()
-    assert "The press office is open: Office hours (Tuesday 08:30–17:00)" in panel
+    assert "The press office is open now." in panel
     assert "It is 10:00 GMT now" in panel
     assert "answered until 17:00 GMT on Tuesday 29 November 2016" in panel
 
@@ -73,7 +73,7 @@ def test_a_journalist_sends_an_enquiry_and_gets_a_reference_and_the_route(app, p
 
     text = sent.get_text(" ", strip=True)
     assert "Your reference is ENQ-20161129-0001" in text
-    assert "in office hours (Office hours (Tuesday 08:30–17:00))" in text
+    assert "Your enquiry arrived in office hours." in text
     assert sent.select(".panel--warning") == []
     [enquiry] = stored(app)
     assert (enquiry.channel, enquiry.received_at) == ("web_form", clock())
