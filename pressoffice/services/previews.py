@@ -21,7 +21,6 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from .. import clock
@@ -32,7 +31,7 @@ from ..domain.render import RenderedRelease
 from ..extensions import db
 from ..models import Attachment, EmbargoRecipient, PreviewView, Release, ReleaseEvent, User
 from ..timefmt import iso_utc, uk_datetime_short
-from . import mail
+from . import mail, secret_links
 from . import releases as release_service
 from .errors import NotAllowed, NotFound, ValidationFailed, WrongState
 
@@ -52,31 +51,12 @@ def _staff(user: User | None) -> User:
     return user
 
 
-def _event(release: Release, action: str, now: datetime, actor: User, comment: str) -> None:
-    db.session.add(
-        ReleaseEvent(
-            release_id=release.id, actor_id=actor.id, action=action, comment=comment, created_at=now
-        )
-    )
-
-
-def preview_url(token: str) -> str:
-    """The address a journalist opens, on the public site."""
-    base = current_app.config.get("PUBLIC_BASE_URL") or ""
-    return f"{base.rstrip('/')}/preview/{token}"
-
-
 # --- recipients, for staff -----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class AddedRecipient:
+class AddedRecipient(secret_links.HandedOutLink):
     recipient: EmbargoRecipient
-    # Shown to the officer once: only its hash is kept.
-    token: str
-    url: str
-    # True when emailed, False when sending failed, None when no mail server is configured.
-    emailed: bool | None
 
 
 def add_recipient(
@@ -101,30 +81,29 @@ def add_recipient(
     cleaned, errors = links.clean_recipient(name, outlet, email)
     if errors:
         raise ValidationFailed(errors)
-    token = links.new_token()
+    link = secret_links.new_link(now, links.PREVIEW_LINK_LIFETIME)
     recipient = EmbargoRecipient(
         release_id=release.id,
         name=cleaned["name"],
         outlet=cleaned["outlet"],
         email=cleaned["email"],
-        token_hash=links.token_hash(token),
+        token_hash=link.token_hash,
         created_by_id=actor.id,
         created_at=now,
-        expires_at=now + links.PREVIEW_LINK_LIFETIME,
+        expires_at=link.expires_at,
     )
     db.session.add(recipient)
-    _event(
+    release_service.record_event(
         release,
+        actor,
         "recipient_added",
         now,
-        actor,
-        f"{cleaned['name']} ({cleaned['outlet']}, {cleaned['email']})",
+        comment=f"{cleaned['name']} ({cleaned['outlet']}, {cleaned['email']})",
     )
     db.session.commit()
-    url = preview_url(token)
-    emailed = None
-    if mail.mail_configured():
-        emailed = mail.send_preview_link(
+    url = secret_links.link_url("preview", link.token)
+    emailed = secret_links.email_if_configured(
+        lambda: mail.send_preview_link(
             recipient.name,
             recipient.email,
             recipient.outlet,
@@ -132,7 +111,8 @@ def add_recipient(
             release.embargo_until,
             url,
         )
-    return AddedRecipient(recipient, token, url, emailed)
+    )
+    return AddedRecipient(token=link.token, url=url, emailed=emailed, recipient=recipient)
 
 
 def list_recipients(release_id: int | str) -> list[EmbargoRecipient]:
@@ -170,12 +150,12 @@ def revoke_recipient(
     if recipient.revoked_at is None:
         recipient.revoked_at = now
         release = db.session.get(Release, recipient.release_id)
-        _event(
+        release_service.record_event(
             release,
+            actor,
             "recipient_revoked",
             now,
-            actor,
-            f"{recipient.name} ({recipient.outlet}): link revoked",
+            comment=f"{recipient.name} ({recipient.outlet}): link revoked",
         )
         db.session.commit()
     return recipient
@@ -197,7 +177,9 @@ def revoke_all(release_id: int | str, *, actor: User, now: datetime | None = Non
         recipient.revoked_at = now
     if live:
         names = ", ".join(f"{r.name} ({r.outlet})" for r in live)
-        _event(release, "recipient_revoked", now, actor, f"All links revoked: {names}")
+        release_service.record_event(
+            release, actor, "recipient_revoked", now, comment=f"All links revoked: {names}"
+        )
         db.session.commit()
     return len(live)
 
@@ -308,16 +290,7 @@ class PreviewAccess:
 
 
 def _load(token: str, now: datetime) -> PreviewAccess:
-    if not links.is_well_formed(token):
-        raise NotFound(LINK_NOT_FOUND)
-    row = db.session.execute(
-        sa.select(EmbargoRecipient, Release)
-        .join(Release, Release.id == EmbargoRecipient.release_id)
-        .where(EmbargoRecipient.token_hash == links.token_hash(token))
-    ).first()
-    if row is None:
-        raise NotFound(LINK_NOT_FOUND)
-    recipient, release = row
+    recipient, release = secret_links.find_by_token(EmbargoRecipient, token, LINK_NOT_FOUND)
     answer = links.preview_answer(
         links.LinkFacts(revoked_at=recipient.revoked_at, expires_at=recipient.expires_at),
         links.EmbargoedRelease(
@@ -420,24 +393,13 @@ class BrokenEmbargo:
 def break_embargo(
     release_id: int | str, *, actor: User, reason: Any, now: datetime | None = None
 ) -> BrokenEmbargo:
-    """Publish a scheduled release now because its embargo was broken. An approver does it,
-    giving the reason; the timeline records it with the recipients to follow up, and every link
-    then leads to the public page."""
+    """Publish a scheduled release now because its embargo was broken
+    (``releases.break_embargo``), naming on its timeline everyone who was given a link, for the
+    press office to follow up. Every link then leads to the public page."""
     now = _instant(now)
     actor = _staff(actor)
     reason = reason.strip() if isinstance(reason, str) else ""
-    try:
-        return _break_embargo(release_id, actor, reason, now)
-    except BaseException:
-        db.session.rollback()
-        raise
-
-
-def _break_embargo(release_id: int | str, actor: User, reason: str, now: datetime):
-    _who, release, latest, facts = release_service._begin(
-        release_service.get_release(release_id).id, actor, now
-    )
-    release_service._refuse(links.may_break_embargo(facts, actor.role, now, reason))
+    release = release_service.get_release(release_id)
     recipients = list(
         db.session.scalars(
             sa.select(EmbargoRecipient)
@@ -445,26 +407,13 @@ def _break_embargo(release_id: int | str, actor: User, reason: str, now: datetim
             .order_by(EmbargoRecipient.created_at, EmbargoRecipient.id)
         )
     )
-    release.state = "published"
-    release.public_revision_id = release.approved_revision_id
-    release.published_at = now
-    release.embargo_until = None
-    release.updated_at = now
-    release.notice = f"Published before its embargo by {actor.name}: {reason}"
-    follow_up = "; ".join(f"{r.name} ({r.outlet}, {r.email})" for r in recipients)
-    db.session.add(
-        ReleaseEvent(
-            release_id=release.id,
-            actor_id=actor.id,
-            action="embargo_broken",
-            from_state="scheduled",
-            to_state="published",
-            comment=reason + (f". Recipients to follow up: {follow_up}" if follow_up else ""),
-            revision_id=latest.id,
-            created_at=now,
-        )
+    release = release_service.break_embargo(
+        release.id,
+        actor=actor,
+        reason=reason,
+        follow_up=[f"{r.name} ({r.outlet}, {r.email})" for r in recipients],
+        now=now,
     )
-    db.session.commit()
     return BrokenEmbargo(release=release, recipients=recipients)
 
 

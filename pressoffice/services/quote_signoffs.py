@@ -18,7 +18,6 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 
 from .. import clock
 from ..domain import links
@@ -26,8 +25,8 @@ from ..domain.content import QUOTE_TEXT_MAX, Quote
 from ..domain.render import paragraphs, quote_introduction, render_markdown
 from ..domain.visibility import computed_status
 from ..extensions import db
-from ..models import QuoteSignoff, Release, ReleaseEvent, User
-from . import mail
+from ..models import QuoteSignoff, Release, User
+from . import mail, secret_links
 from . import releases as release_service
 from .errors import NotAllowed, NotFound, ValidationFailed, WrongState
 
@@ -44,27 +43,6 @@ def _staff(user: User | None) -> User:
     return user
 
 
-def _event(
-    release: Release,
-    action: str,
-    now: datetime,
-    *,
-    actor: User | None = None,
-    actor_label: str | None = None,
-    comment: str | None = None,
-) -> None:
-    db.session.add(
-        ReleaseEvent(
-            release_id=release.id,
-            actor_id=actor.id if actor is not None else None,
-            actor_label=actor_label,
-            action=action,
-            comment=comment,
-            created_at=now,
-        )
-    )
-
-
 def _quotes(release: Release) -> list[Quote]:
     return list(release_service.working_content(release).quotes)
 
@@ -76,23 +54,12 @@ def _quote(release: Release, key: str) -> tuple[int, Quote]:
     raise NotFound("This release has no such quote")
 
 
-def signoff_url(token: str) -> str:
-    """The address a speaker opens, on the public site."""
-    base = current_app.config.get("PUBLIC_BASE_URL") or ""
-    return f"{base.rstrip('/')}/signoff/{token}"
-
-
 # --- asking -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class RequestedSignoff:
+class RequestedSignoff(secret_links.HandedOutLink):
     signoff: QuoteSignoff
-    # Shown to the officer once: only its hash is kept.
-    token: str
-    url: str
-    # True when emailed, False when sending failed, None when no mail server is configured.
-    emailed: bool | None
 
 
 def request_signoff(
@@ -124,34 +91,34 @@ def request_signoff(
         )
     ):
         earlier.status = links.REVOKED
-    token = links.new_token()
+    link = secret_links.new_link(now, links.SIGNOFF_LINK_LIFETIME)
     signoff = QuoteSignoff(
         release_id=release.id,
         quote_key=quote.key,
         quote_text=quote.text,
         name=cleaned["name"],
         email=cleaned["email"],
-        token_hash=links.token_hash(token),
+        token_hash=link.token_hash,
         status=links.REQUESTED,
         requested_by_id=actor.id,
         created_at=now,
-        expires_at=now + links.SIGNOFF_LINK_LIFETIME,
+        expires_at=link.expires_at,
     )
     db.session.add(signoff)
-    _event(
+    release_service.record_event(
         release,
+        actor,
         "quote_signoff_requested",
         now,
-        actor=actor,
         comment=f"Asked {cleaned['name']} to sign off "
         + links.quote_described(quote.speaker, quote.text),
     )
     db.session.commit()
-    url = signoff_url(token)
-    emailed = None
-    if mail.mail_configured():
-        emailed = mail.send_signoff_link(signoff.name, signoff.email, release.title, url)
-    return RequestedSignoff(signoff, token, url, emailed)
+    url = secret_links.link_url("signoff", link.token)
+    emailed = secret_links.email_if_configured(
+        lambda: mail.send_signoff_link(signoff.name, signoff.email, release.title, url)
+    )
+    return RequestedSignoff(token=link.token, url=url, emailed=emailed, signoff=signoff)
 
 
 # --- what the speaker sees ----------------------------------------------------------------
@@ -177,16 +144,7 @@ class QuoteInContext:
 
 
 def _load_by_token(token: str, now: datetime) -> tuple[QuoteSignoff, Release]:
-    if not links.is_well_formed(token):
-        raise NotFound(LINK_NOT_FOUND)
-    row = db.session.execute(
-        sa.select(QuoteSignoff, Release)
-        .join(Release, Release.id == QuoteSignoff.release_id)
-        .where(QuoteSignoff.token_hash == links.token_hash(token))
-    ).first()
-    if row is None:
-        raise NotFound(LINK_NOT_FOUND)
-    signoff, release = row
+    signoff, release = secret_links.find_by_token(QuoteSignoff, token, LINK_NOT_FOUND)
     facts = links.LinkFacts(revoked_at=None, expires_at=signoff.expires_at)
     if not links.signoff_link_works(
         facts, signoff.status, release.state, release.embargo_until, now
@@ -269,8 +227,9 @@ def answer_signoff(
         raise ValidationFailed({"decision": "Choose whether to approve or propose a change"})
     signoff.comment = comment_text or None
     signoff.answered_at = now
-    _event(
+    release_service.record_event(
         release,
+        None,
         action,
         now,
         actor_label=f"{signoff.name} (quoted)",
@@ -314,11 +273,11 @@ def accept_suggestion(
     signoff.quote_text = proposed
     signoff.decided_by_id = actor.id
     signoff.decided_at = now
-    _event(
+    release_service.record_event(
         release,
+        actor,
         "quote_suggestion_accepted",
         now,
-        actor=actor,
         comment=f"Used {signoff.name}'s wording: “{proposed}”",
     )
     quotes = [
@@ -356,11 +315,11 @@ def reject_suggestion(
     signoff.suggestion_outcome = "rejected"
     signoff.decided_by_id = actor.id
     signoff.decided_at = now
-    _event(
+    release_service.record_event(
         release,
+        actor,
         "quote_suggestion_rejected",
         now,
-        actor=actor,
         comment=f"Kept the quote as it is, not {signoff.name}'s wording “{signoff.proposed_text}”",
     )
     db.session.commit()
@@ -378,11 +337,11 @@ def revoke_signoff(
         return signoff
     release = release_service.get_release(signoff.release_id)
     signoff.status = links.REVOKED
-    _event(
+    release_service.record_event(
         release,
+        actor,
         "quote_signoff_revoked",
         now,
-        actor=actor,
         comment=f"{signoff.name}'s sign-off link no longer works",
     )
     db.session.commit()
@@ -447,11 +406,11 @@ def void_changed_signoffs(release: Release, content, editor: User, now: datetime
         was = signoff.status
         signoff.status = links.VOID
         what = "removed" if quote is None else "changed"
-        _event(
+        release_service.record_event(
             release,
+            editor,
             "quote_signoff_void",
             now,
-            actor=editor,
             comment=(
                 f"{editor.name} {what} the quote "
                 + ("after " if was == links.APPROVED else "while waiting for ")

@@ -37,6 +37,7 @@ from ..domain.content import (
     slug_base,
     slug_candidates,
 )
+from ..domain.links import may_break_embargo
 from ..domain.render import ContactDetails, RenderedRelease, render_release
 from ..domain.visibility import computed_status, embargo_has_lifted
 from ..extensions import db
@@ -215,7 +216,7 @@ def _facts(release: Release, latest: ReleaseRevision) -> workflow.ReleaseState:
     )
 
 
-def _record(
+def record_event(
     release: Release,
     actor: User | None,
     action: str,
@@ -225,10 +226,15 @@ def _record(
     to_state: str | None = None,
     comment: str | None = None,
     revision: ReleaseRevision | None = None,
+    actor_label: str | None = None,
 ) -> ReleaseEvent:
+    """Add one entry to the release's timeline, in the caller's transaction. ``actor`` is None
+    for what happens by itself (an embargo lifting) or is done by someone without an account,
+    who is then named by ``actor_label``."""
     event = ReleaseEvent(
         release_id=release.id,
         actor_id=actor.id if actor is not None else None,
+        actor_label=actor_label,
         action=action,
         from_state=from_state,
         to_state=to_state,
@@ -245,7 +251,7 @@ def _settle(release: Release, now: datetime) -> None:
     embargo instant as the time it happened) before changing it any further."""
     if release.state == "scheduled" and embargo_has_lifted(release.embargo_until, now):
         release.state = "published"
-        _record(
+        record_event(
             release,
             None,
             "embargo_lifted",
@@ -387,7 +393,7 @@ def create_release(
     else:
         raise WrongState("Could not choose an address for this release; please try again")
     revision = _save_revision(release, content, actor, now)
-    _record(release, actor, "create", now, to_state="draft", revision=revision)
+    record_event(release, actor, "create", now, to_state="draft", revision=revision)
     _commit()
     return release
 
@@ -462,10 +468,10 @@ def update_release(
                 f"A correction by {actor.name} is waiting for approval. The public still sees "
                 "the version approved before it."
             )
-            _record(release, actor, "correction", now, comment=note, revision=revision)
+            record_event(release, actor, "correction", now, comment=note, revision=revision)
         else:
             release.notice = None
-            _record(
+            record_event(
                 release,
                 actor,
                 "edit",
@@ -481,7 +487,7 @@ def update_release(
         comment = None
         if status in ("in_review", "approved", "scheduled"):
             comment = _void_approval(release, actor, status)
-        _record(
+        record_event(
             release,
             actor,
             "edit",
@@ -552,13 +558,13 @@ def record_attachment_change(
             f"A correction by {actor.name} is waiting for approval. The public still sees "
             "the version approved before it."
         )
-        _record(release, actor, "correction", now, comment=change_note, revision=revision)
+        record_event(release, actor, "correction", now, comment=change_note, revision=revision)
         return revision
     revision = _save_revision(release, content, actor, now)
     comment = change_note
     if status in ("in_review", "approved", "scheduled"):
         comment = _void_approval(release, actor, status)
-    _record(
+    record_event(
         release,
         actor,
         "edit",
@@ -610,7 +616,7 @@ def submit_release(
     release.state = "in_review"
     release.notice = None
     release.updated_at = now
-    _record(
+    record_event(
         release,
         actor,
         "submit",
@@ -656,7 +662,7 @@ def approve_release(
             {"version": "Give the version you reviewed: the approval covers exactly that content"}
         )
     if facts.quotes_awaiting_signoff and facts.status(now) == "in_review":
-        _record(
+        record_event(
             release,
             actor,
             "signoff_override",
@@ -675,7 +681,7 @@ def approve_release(
     release.notice = None
     if correction:
         release.public_revision_id = latest.id
-        _record(
+        record_event(
             release,
             actor,
             "approve_correction",
@@ -687,7 +693,7 @@ def approve_release(
         )
     else:
         release.state = "approved"
-        _record(
+        record_event(
             release,
             actor,
             "approve",
@@ -721,7 +727,7 @@ def request_changes(
     release.updated_at = now
     if status == "in_review":
         release.state = "draft"
-    _record(
+    record_event(
         release,
         actor,
         "request_changes",
@@ -754,7 +760,7 @@ def publish_release(
     release.embargo_until = None
     release.updated_at = now
     release.notice = None
-    _record(
+    record_event(
         release,
         actor,
         "publish",
@@ -797,7 +803,7 @@ def schedule_release(
     if action == "reschedule" and previous is not None:
         moved = f"Embargo moved from {_utc(previous)} to {_utc(embargo_until)}"
         note = f"{moved}. {note}" if note else moved
-    _record(
+    record_event(
         release,
         actor,
         action,
@@ -833,7 +839,7 @@ def unschedule_release(
     release.embargo_until = None
     release.published_at = None
     release.updated_at = now
-    _record(
+    record_event(
         release,
         actor,
         "unschedule",
@@ -864,7 +870,7 @@ def withdraw_release(
     release.withdrawn_at = now
     release.withdrawal_reason = reason
     release.updated_at = now
-    _record(
+    record_event(
         release,
         actor,
         "withdraw",
@@ -872,6 +878,42 @@ def withdraw_release(
         from_state="published",
         to_state="withdrawn",
         comment=reason,
+        revision=latest,
+    )
+    _commit()
+    return release
+
+
+@_guarded
+def break_embargo(
+    release: Release | int,
+    *,
+    actor: User,
+    reason: str,
+    follow_up: Sequence[str] = (),
+    now: datetime | None = None,
+) -> Release:
+    """Scheduled -> published now, before the embargo, because the embargo was broken. An
+    approver does it, giving ``reason``; the release carries a notice saying so, and the
+    timeline records the reason with ``follow_up``, the people who had an embargoed copy."""
+    now = _instant(now)
+    _who, release, latest, facts = _begin(release, actor, now)
+    _refuse(may_break_embargo(facts, actor.role, now, reason))
+    release.state = "published"
+    release.public_revision_id = release.approved_revision_id
+    release.published_at = now
+    release.embargo_until = None
+    release.updated_at = now
+    release.notice = f"Published before its embargo by {actor.name}: {reason}"
+    recipients = "; ".join(follow_up)
+    record_event(
+        release,
+        actor,
+        "embargo_broken",
+        now,
+        from_state="scheduled",
+        to_state="published",
+        comment=reason + (f". Recipients to follow up: {recipients}" if recipients else ""),
         revision=latest,
     )
     _commit()
