@@ -21,6 +21,7 @@ from ..extensions import db
 from ..models import Enquiry, EnquiryCounter, EnquiryEvent, Release, User
 from . import office_calendar, rota
 from .errors import NotFound, ValidationFailed, WrongState
+from .paging import Page
 
 PER_PAGE = 50
 MAX_PER_PAGE = 200
@@ -304,29 +305,15 @@ def filtered_query(filters: EnquiryFilters, now: datetime) -> sa.Select:
 
 
 @dataclass
-class Page:
-    items: list[Enquiry]
-    total: int
-    page: int
-    per_page: int
+class EnquiryPage(Page):
+    """A page of the log, with the filters that chose it (for the paging and CSV links)."""
+
     filters: EnquiryFilters = field(default_factory=EnquiryFilters)
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def first_index(self) -> int:
-        return (self.page - 1) * self.per_page + 1 if self.total else 0
-
-    @property
-    def last_index(self) -> int:
-        return min(self.page * self.per_page, self.total)
 
 
 def list_enquiries(
     filters: EnquiryFilters, *, now: datetime, page: int = 1, per_page: int | None = None
-) -> Page:
+) -> EnquiryPage:
     """One page of the log, newest first, with the total matching."""
     per_page = max(1, min(per_page or PER_PAGE, MAX_PER_PAGE))
     query = filtered_query(filters, now)
@@ -340,7 +327,9 @@ def list_enquiries(
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
-    return Page(items=list(items), total=total, page=page, per_page=per_page, filters=filters)
+    return EnquiryPage(
+        items=list(items), total=total, page=page, per_page=per_page, filters=filters
+    )
 
 
 def get_enquiry(reference: str) -> Enquiry:

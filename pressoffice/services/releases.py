@@ -15,7 +15,6 @@ releases there are.
 from __future__ import annotations
 
 import difflib
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -43,6 +42,7 @@ from ..domain.visibility import computed_status, embargo_has_lifted
 from ..extensions import db
 from ..models import Attachment, Release, ReleaseEvent, ReleaseRevision, User
 from .errors import NotAllowed, NotFound, StaleVersion, ValidationFailed, WrongState
+from .paging import Page
 
 # The one answer for anything the public may not see, so an embargoed release cannot be told
 # apart from one that never existed.
@@ -984,26 +984,6 @@ def has_pending_correction(release: Release, now: datetime | None = None) -> boo
     if release.public_revision.number == release.version:
         return False
     return latest_revision(release).content_hash != release.public_revision.content_hash
-
-
-@dataclass
-class Page:
-    items: list[Any]
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
 
 def _page_numbers(page: Any, per_page: Any, default: int) -> tuple[int, int]:
