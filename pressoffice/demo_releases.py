@@ -4,11 +4,9 @@ so that their timelines, revisions and approvals are exactly what the product wo
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from .services import releases as svc
-
-LONDON = ZoneInfo("Europe/London")
+from .timefmt import LONDON
 
 INSPECTION_BODY = """\
 In September, inspectors returned to Northshire Constabulary to check the progress made on the

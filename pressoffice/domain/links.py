@@ -20,10 +20,10 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from email_validator import EmailNotValidError, validate_email
 
+from ..timefmt import to_london
 from .visibility import computed_status
 from .workflow import ALLOWED, SIGN_OFF_ROLES, Decision, ReleaseState
 
@@ -47,8 +47,6 @@ REASON_MAX = 2_000
 SHOW = "show"
 REDIRECT = "redirect"
 MISSING = "missing"
-
-LONDON = ZoneInfo("Europe/London")
 
 
 def new_token() -> str:
@@ -280,5 +278,5 @@ def may_break_embargo(
 
 def embargo_banner(embargo_until: datetime) -> str:
     """'EMBARGOED UNTIL 00:01 Thursday 1 December 2016 (UK time)'."""
-    local = embargo_until.astimezone(LONDON)
+    local = to_london(embargo_until)
     return f"EMBARGOED UNTIL {local:%H:%M} {local:%A} {local.day} {local:%B %Y} (UK time)"

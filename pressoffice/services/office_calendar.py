@@ -20,6 +20,7 @@ from ..domain.routing import (
 )
 from ..extensions import db
 from ..models import OfficeException, User
+from ..timefmt import iso_utc
 from .errors import NotFound, ValidationFailed
 
 # How far ahead the contact page looks for the next opening.
@@ -67,7 +68,7 @@ def routing_answer(routing: Routing) -> dict[str, str]:
     """The answer of ``GET /api/v1/routing`` and ``pressoffice route``: one shape for both."""
     local = routing.local.replace(microsecond=0)
     return {
-        "at": routing.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "at": iso_utc(routing.at),
         "local": local.isoformat(),
         "zone": local.tzname(),
         "route": routing.route,

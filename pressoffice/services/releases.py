@@ -17,7 +17,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -41,6 +41,7 @@ from ..domain.render import ContactDetails, RenderedRelease, render_release
 from ..domain.visibility import computed_status, embargo_has_lifted
 from ..extensions import db
 from ..models import Attachment, Release, ReleaseEvent, ReleaseRevision, User
+from ..timefmt import iso_utc
 from .errors import NotAllowed, NotFound, StaleVersion, ValidationFailed, WrongState
 from .paging import Page
 
@@ -801,7 +802,7 @@ def schedule_release(
     action = "reschedule" if status == "scheduled" else "schedule"
     note = (comment or "").strip()
     if action == "reschedule" and previous is not None:
-        moved = f"Embargo moved from {_utc(previous)} to {_utc(embargo_until)}"
+        moved = f"Embargo moved from {iso_utc(previous)} to {iso_utc(embargo_until)}"
         note = f"{moved}. {note}" if note else moved
     record_event(
         release,
@@ -815,10 +816,6 @@ def schedule_release(
     )
     _commit()
     return release
-
-
-def _utc(instant: datetime) -> str:
-    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @_guarded

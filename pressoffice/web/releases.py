@@ -40,7 +40,7 @@ from ..services.errors import (
     ValidationFailed,
     WrongState,
 )
-from ..timefmt import to_london
+from ..timefmt import to_london, uk_datetime
 from . import bp
 
 STATUS_TAG_COLOURS = {
@@ -83,7 +83,7 @@ def _uk_and_utc(instant: datetime) -> dict[str, str]:
     local = to_london(instant)
     utc = instant.astimezone(UTC)
     return {
-        "uk": f"{local:%H:%M} {local.tzname()} on {local:%A} {local.day} {local:%B %Y}",
+        "uk": uk_datetime(instant),
         "utc": f"{utc:%H:%M} UTC on {utc:%A} {utc.day} {utc:%B %Y}",
         "zone": local.tzname() or "",
     }
