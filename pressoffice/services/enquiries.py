@@ -3,8 +3,6 @@ close, export, and remove journalists' personal data once it is no longer needed
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -19,7 +17,9 @@ from ..domain import enquiries as rules
 from ..domain.routing import OUT_OF_HOURS, ROUTES, OfficeCalendar
 from ..extensions import db
 from ..models import Enquiry, EnquiryCounter, EnquiryEvent, Release, User
+from ..timefmt import iso_utc
 from . import office_calendar, rota
+from .csv_export import csv_text
 from .errors import NotFound, ValidationFailed, WrongState
 from .paging import Page
 
@@ -438,7 +438,7 @@ def close(reference: str, *, actor: User, now: datetime, comment: Any = None) ->
 
 CSV_COLUMNS = (
     ("Reference", lambda e: e.reference),
-    ("Received (UTC)", lambda e: _iso(e.received_at)),
+    ("Received (UTC)", lambda e: iso_utc(e.received_at)),
     ("Route", lambda e: e.route),
     ("Line", lambda e: e.line),
     ("Route reason", lambda e: e.route_reason),
@@ -450,38 +450,21 @@ CSV_COLUMNS = (
     ("Channel", lambda e: e.channel),
     ("Subject", lambda e: e.subject),
     ("Details", lambda e: e.details),
-    ("Deadline (UTC)", lambda e: _iso(e.deadline)),
+    ("Deadline (UTC)", lambda e: iso_utc(e.deadline)),
     ("Assignee", lambda e: e.assignee_name or ""),
     ("Needs attention", lambda e: "yes" if e.needs_attention else "no"),
-    ("Answered (UTC)", lambda e: _iso(e.answered_at)),
+    ("Answered (UTC)", lambda e: iso_utc(e.answered_at)),
     ("Response", lambda e: e.response),
-    ("Closed (UTC)", lambda e: _iso(e.closed_at)),
+    ("Closed (UTC)", lambda e: iso_utc(e.closed_at)),
 )
 
 CSV_BATCH = 1000
 
 
-def _iso(instant: datetime | None) -> str:
-    if instant is None:
-        return ""
-    return instant.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
-
-
 def export_csv(filters: EnquiryFilters, *, now: datetime) -> Iterator[str]:
     """The filtered log as CSV (RFC 4180: CRLF line ends, every field quoted), in
     chunks for streaming. Cells that a spreadsheet would run as a formula are made safe."""
-    buffer = io.StringIO()
-    # Every cell quoted: a spreadsheet that splits cells on ";" still sees one cell.
-    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-
-    def flush() -> str:
-        chunk = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return chunk
-
-    writer.writerow([title for title, _ in CSV_COLUMNS])
-    yield flush()
+    yield csv_text([[title for title, _ in CSV_COLUMNS]])
     # Plain rows rather than ORM objects: a long export is several times faster.
     query = (
         filtered_query(filters, now)
@@ -507,9 +490,7 @@ def export_csv(filters: EnquiryFilters, *, now: datetime) -> Iterator[str]:
         batch = db.session.execute(batch_query.limit(CSV_BATCH)).all()
         if not batch:
             break
-        for row in batch:
-            writer.writerow([rules.spreadsheet_safe(get(row)) for _, get in CSV_COLUMNS])
-        yield flush()
+        yield csv_text([get(row) for _, get in CSV_COLUMNS] for row in batch)
         last = (batch[-1].received_at, batch[-1].id)
         if len(batch) < CSV_BATCH:
             break

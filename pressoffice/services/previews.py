@@ -13,8 +13,6 @@ the recipients are listed for follow-up.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,13 +24,13 @@ from sqlalchemy.orm import selectinload
 from .. import clock
 from ..domain import links
 from ..domain.content import ReleaseContent
-from ..domain.enquiries import spreadsheet_safe
 from ..domain.render import RenderedRelease
 from ..extensions import db
 from ..models import Attachment, EmbargoRecipient, PreviewView, Release, ReleaseEvent, User
 from ..timefmt import iso_utc, uk_datetime_short
 from . import mail, secret_links
 from . import releases as release_service
+from .csv_export import csv_text
 from .errors import NotAllowed, NotFound, ValidationFailed, WrongState
 
 # One answer for every link that shows nothing, the same words as a missing release.
@@ -225,40 +223,27 @@ def access_list_csv(release_id: int | str) -> Iterator[str]:
     views: dict[int, list[PreviewView]] = {}
     for row in access_list(release_id):
         views.setdefault(row.recipient.id, []).append(row.view)
-    buffer = io.StringIO()
-    # Every cell quoted: a spreadsheet that splits cells on ";" still sees one cell.
-    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-
-    def line(values) -> str:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow([spreadsheet_safe(v) for v in values])
-        return buffer.getvalue()
-
-    yield line(ACCESS_COLUMNS)
+    yield csv_text([ACCESS_COLUMNS])
     for recipient in list_recipients(release_id):
         fixed = [
             recipient.name,
             recipient.outlet,
             recipient.email,
             iso_utc(recipient.created_at),
-            iso_utc(recipient.terms_accepted_at) or "",
-            iso_utc(recipient.revoked_at) or "",
+            iso_utc(recipient.terms_accepted_at),
+            iso_utc(recipient.revoked_at),
         ]
-        opened = views.get(recipient.id) or [None]
-        for view in opened:
-            if view is None:
-                yield line([*fixed, "", "", "", ""])
-            else:
-                yield line(
-                    [
-                        *fixed,
-                        iso_utc(view.viewed_at),
-                        uk_datetime_short(view.viewed_at),
-                        view.address,
-                        view.user_agent,
-                    ]
-                )
+        rows = [
+            [
+                *fixed,
+                iso_utc(view.viewed_at),
+                uk_datetime_short(view.viewed_at),
+                view.address,
+                view.user_agent,
+            ]
+            for view in views.get(recipient.id, ())
+        ]
+        yield csv_text(rows or [[*fixed, "", "", "", ""]])
 
 
 # --- what a link shows ---------------------------------------------------------------------
