@@ -3,6 +3,7 @@ and reach the forms through the services' refusals."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -20,6 +21,19 @@ from wtforms.fields import (
     TimeField,
 )
 from wtforms.validators import InputRequired, Optional
+
+
+def show_refusal(form, fields: Mapping[str, str], field_for: Mapping[str, str] | None = None):
+    """Put each message of a refused use case next to its field on ``form``; ``field_for``
+    names the form's field where it differs from the service's (a deadline typed as a day and
+    a time). A message without a field of its own goes above the form: none is dropped."""
+    for name, message in fields.items():
+        target = (field_for or {}).get(name, name)
+        if target in form:
+            form[target].errors = [*form[target].errors, message]
+        else:
+            form.form_errors.append(message)
+
 
 # === Releases ================================================================================
 

@@ -24,6 +24,7 @@ from .. import clock
 from ..auth import public
 from ..domain import enquiries as rules
 from ..extensions import limiter
+from ..forms import show_refusal
 from ..services import enquiries, office_calendar
 from ..services.errors import ValidationFailed
 from ..timefmt import to_london
@@ -123,12 +124,7 @@ def enquiry_form():
             try:
                 enquiry = enquiries.log_enquiry(raw, now=now, urgent=form.urgent.data)
             except ValidationFailed as exc:
-                for name, message in exc.fields.items():
-                    target = "deadline_day" if name == "deadline" else name
-                    if target in form:
-                        form[target].errors = [*form[target].errors, message]
-                    else:
-                        form.form_errors.append(message)
+                show_refusal(form, exc.fields, {"deadline": "deadline_day"})
             else:
                 urgent = rules.is_urgent(form.urgent.data, enquiry.deadline, now)
                 session["enquiry_sent"] = {

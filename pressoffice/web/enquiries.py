@@ -21,6 +21,7 @@ from .. import clock
 from ..auth import staff_required
 from ..domain import enquiries as rules
 from ..domain.routing import ROUTE_LABELS
+from ..forms import show_refusal
 from ..services import enquiries
 from ..services.errors import NotFound, ValidationFailed, WrongState
 from ..timefmt import to_london
@@ -47,15 +48,6 @@ def _release_choices() -> list[tuple[str, str]]:
     ]
 
 
-def _show_errors(form, errors: dict[str, str]) -> None:
-    for name, message in errors.items():
-        target = FIELD_FOR.get(name, name)
-        if target in form:
-            form[target].errors = [*form[target].errors, message]
-        else:  # never drop a refusal, even one without a field of its own
-            form.form_errors.append(message)
-
-
 def _filter_form() -> FilterForm:
     form = FilterForm(request.args)
     form.assignee.choices = [("", "Anyone"), (enquiries.UNASSIGNED, "Nobody yet")] + [
@@ -72,7 +64,7 @@ def enquiries_index():
     try:
         filters = enquiries.parse_filters(request.args)
     except ValidationFailed as exc:
-        _show_errors(form, {("from_" if k == "from" else k): v for k, v in exc.fields.items()})
+        show_refusal(form, exc.fields, {**FIELD_FOR, "from": "from_"})
         return render_template("enquiries/index.html", form=form, page=None, now=now), 400
     try:
         page_number = min(max(1, int(request.args.get("page", 1))), 1_000_000)
@@ -137,7 +129,7 @@ def enquiries_new():
                 raw, now=now, received_at=received_at, logged_by=current_user
             )
         except ValidationFailed as exc:
-            _show_errors(form, exc.fields)
+            show_refusal(form, exc.fields, FIELD_FOR)
         else:
             flash(
                 f"Logged {enquiry.reference}: {ROUTE_LABELS[enquiry.route].lower()} "
@@ -205,7 +197,7 @@ def _change(reference: str, form, change, done: str, form_slot: str):
     try:
         change(enquiry)
     except ValidationFailed as exc:
-        _show_errors(form, exc.fields)
+        show_refusal(form, exc.fields, FIELD_FOR)
         return _detail(enquiry, 422, **{form_slot: form})
     except WrongState as exc:
         flash(exc.message, "error")

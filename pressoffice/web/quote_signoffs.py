@@ -11,9 +11,11 @@ from wtforms import EmailField, StringField, TextAreaField
 from .. import clock
 from ..auth import role_required, staff_required
 from ..domain import links
+from ..forms import show_refusal
 from ..services import quote_signoffs, releases
 from ..services.errors import NotFound, ServiceError, ValidationFailed
 from . import bp
+from .releases import release_or_404
 
 
 class SpeakerForm(FlaskForm):
@@ -30,16 +32,9 @@ class OverrideForm(FlaskForm):
     )
 
 
-def _release(release_id: int):
-    try:
-        return releases.get_release(release_id)
-    except NotFound:
-        abort(404)
-
-
 def _page(release_id: int, override_form=None, errors=None, status: int = 200):
     now = clock.now()
-    release = _release(release_id)
+    release = release_or_404(release_id)
     return (
         render_template(
             "quote_signoffs/index.html",
@@ -52,14 +47,6 @@ def _page(release_id: int, override_form=None, errors=None, status: int = 200):
         ),
         status,
     )
-
-
-def _show_errors(form, fields: dict[str, str]) -> None:
-    for name, message in fields.items():
-        if name in form:
-            form[name].errors = [*form[name].errors, message]
-        else:
-            form.form_errors.append(message)
 
 
 @bp.get("/releases/<int:release_id>/quotes", endpoint="release_quote_signoffs")
@@ -82,7 +69,7 @@ def _quote_or_404(release, quote_key: str):
 )
 @staff_required
 def release_quote_signoff_request(release_id: int, quote_key: str):
-    release = _release(release_id)
+    release = release_or_404(release_id)
     quote = _quote_or_404(release, quote_key)
     form = SpeakerForm()
     if not form.is_submitted():
@@ -102,7 +89,7 @@ def release_quote_signoff_request(release_id: int, quote_key: str):
                 now=clock.now(),
             )
         except ValidationFailed as refusal:
-            _show_errors(form, refusal.fields)
+            show_refusal(form, refusal.fields)
         except NotFound:
             abort(404)
         except ServiceError as refusal:
@@ -190,7 +177,7 @@ def release_approve_without_signoff(release_id: int):
             now=clock.now(),
         )
     except ValidationFailed as refusal:
-        _show_errors(form, refusal.fields)
+        show_refusal(form, refusal.fields)
         return _page(release_id, override_form=form, status=400)
     except NotFound:
         abort(404)

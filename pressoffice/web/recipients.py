@@ -10,10 +10,12 @@ from wtforms import EmailField, StringField, TextAreaField
 
 from .. import clock
 from ..auth import role_required, staff_required
+from ..forms import show_refusal
 from ..services import previews, quote_signoffs, releases
 from ..services.errors import NotFound, ServiceError, ValidationFailed
 from ..timefmt import to_london
 from . import bp
+from .releases import release_or_404
 
 
 class RecipientForm(FlaskForm):
@@ -29,16 +31,9 @@ class BreakEmbargoForm(FlaskForm):
     )
 
 
-def _release(release_id: int):
-    try:
-        return releases.get_release(release_id)
-    except NotFound:
-        abort(404)
-
-
 def _page(release_id: int, form=None, break_form=None, errors=None, status: int = 200):
     now = clock.now()
-    release = _release(release_id)
+    release = release_or_404(release_id)
     recipients = previews.list_recipients(release.id)
     return (
         render_template(
@@ -55,14 +50,6 @@ def _page(release_id: int, form=None, break_form=None, errors=None, status: int 
         ),
         status,
     )
-
-
-def _show_errors(form, fields: dict[str, str]) -> None:
-    for name, message in fields.items():
-        if name in form:
-            form[name].errors = [*form[name].errors, message]
-        else:
-            form.form_errors.append(message)
 
 
 @bp.get("/releases/<int:release_id>/recipients", endpoint="release_recipients")
@@ -89,12 +76,14 @@ def release_recipient_add(release_id: int):
     except NotFound:
         return _page(release_id)  # answers 404 through _release
     except ValidationFailed as refusal:
-        _show_errors(form, refusal.fields)
+        show_refusal(form, refusal.fields)
         return _page(release_id, form=form, status=400)
     except ServiceError as refusal:
         return _page(release_id, form=form, errors={"add-recipient": refusal.message}, status=409)
     # The link is shown this once: only its hash is kept, so it cannot be shown again.
-    return render_template("recipients/added.html", release=_release(release_id), added=added), 201
+    return render_template(
+        "recipients/added.html", release=release_or_404(release_id), added=added
+    ), 201
 
 
 @bp.post(
@@ -132,7 +121,7 @@ def release_recipients_revoke(release_id: int):
 @bp.get("/releases/<int:release_id>/access-list.csv", endpoint="release_access_list_csv")
 @staff_required
 def release_access_list_csv(release_id: int):
-    release = _release(release_id)
+    release = release_or_404(release_id)
     filename = f"pre-release-access-{release.id}-{to_london(clock.now()):%Y%m%d-%H%M}.csv"
     return Response(
         "".join(previews.access_list_csv(release.id)),
@@ -155,7 +144,7 @@ def release_embargo_broken(release_id: int):
             release_id, actor=current_user, reason=form.reason.data, now=clock.now()
         )
     except ValidationFailed as refusal:
-        _show_errors(form, refusal.fields)
+        show_refusal(form, refusal.fields)
         return _page(release_id, break_form=form, status=400)
     except NotFound:
         return _page(release_id)

@@ -72,7 +72,8 @@ DONE_MESSAGES = {
 }
 
 
-def _load(release_id: int):
+def release_or_404(release_id: int):
+    """The release a staff page's address names; a missing page if there is none."""
     try:
         return releases.get_release(release_id)
     except NotFound:
@@ -209,7 +210,7 @@ def release_new():
 @bp.route("/releases/<int:release_id>/edit", methods=["GET", "POST"], endpoint="release_edit")
 @staff_required
 def release_edit(release_id: int):
-    release = _load(release_id)
+    release = release_or_404(release_id)
     refusal = releases.why_not("edit", release, current_user, clock.now())
     if not refusal:
         flash(refusal.reason, "error")
@@ -268,7 +269,7 @@ def _as_text(content: dict) -> dict[str, str]:
 
 
 def _conflict_page(release_id: int, form: ReleaseForm, stale: StaleVersion):
-    release = _load(release_id)
+    release = release_or_404(release_id)
     yours = _as_text(form.content())
     theirs = _as_text(stale.current or {})
     # The form carries what the officer typed, now based on the current version: saving it
@@ -336,7 +337,7 @@ def _banner(release, status: str, now: datetime, pending_correction: bool) -> di
 
 def _release_page(release_id: int, *, errors=None, focus=None, typed=None, status_code=200):
     now = clock.now()
-    release = _load(release_id)
+    release = release_or_404(release_id)
     history = releases.release_history(release.id, now=now)
     latest = history.revisions[0]
     status = releases.release_status(release, now)
@@ -387,7 +388,7 @@ def release_view(release_id: int):
 def release_transition(release_id: int, action: str):
     if action not in TRANSITION_FIELDS:
         abort(404)
-    release = _load(release_id)
+    release = release_or_404(release_id)
     field = TRANSITION_FIELDS[action]
     given = {"actor": current_user, "now": clock.now()}
     typed = {}
@@ -430,7 +431,7 @@ def release_transition(release_id: int, action: str):
 )
 @staff_required
 def release_schedule(release_id: int):
-    release = _load(release_id)
+    release = release_or_404(release_id)
     now = clock.now()
     zone = current_app.config.get("OFFICE_TIMEZONE", "Europe/London")
     if request.method == "GET":
@@ -513,7 +514,7 @@ def _schedule_page(release, form, choices=(), version=None):
 @bp.get("/releases/<int:release_id>/compare", endpoint="release_compare")
 @staff_required
 def release_compare(release_id: int):
-    release = _load(release_id)
+    release = release_or_404(release_id)
     old, new = request.args.get("old"), request.args.get("new")
     if not old or not new:
         newest = release.version
@@ -541,7 +542,7 @@ def release_compare(release_id: int):
 @bp.post("/releases/<int:release_id>/files", endpoint="release_file_upload")
 @staff_required
 def release_file_upload(release_id: int):
-    release = _load(release_id)
+    release = release_or_404(release_id)
     upload = request.files.get("file")
     try:
         attachment = attachment_service.add_attachment(
@@ -569,7 +570,7 @@ def release_file_upload(release_id: int):
 )
 @staff_required
 def release_file_remove(release_id: int, attachment_id: int):
-    release = _load(release_id)
+    release = release_or_404(release_id)
     try:
         attachment_service.remove_attachment(
             release.id, attachment_id, actor=current_user, now=clock.now()
