@@ -26,6 +26,7 @@ COMMON_PASSWORDS = frozenset(
 
 
 def normalise_email(email: str) -> str:
+    """An email address as accounts store and look it up: trimmed, lower case."""
     return (email or "").strip().lower()
 
 
@@ -44,12 +45,14 @@ def email_problem(email: str) -> str | None:
 
 
 def role_problem(role: str) -> str | None:
+    """Why ``role`` is not one of the roles, or None."""
     if role not in ROLE_ORDER:
         return f"Role must be one of {', '.join(ROLE_ORDER)}"
     return None
 
 
 def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a person's name on an account, or None."""
     name = (name or "").strip()
     if not name:
         return "Enter a name"

@@ -65,6 +65,7 @@ def format_reference(london_day: date, number: int) -> str:
 
 
 def is_reference(text: str) -> bool:
+    """True when ``text`` has the shape of an enquiry reference, ENQ-YYYYMMDD-NNNN."""
     return bool(REFERENCE_PATTERN.match(text or ""))
 
 
@@ -128,6 +129,7 @@ def clean_text(value: Any) -> str:
 
 
 def check_length(field: str, value: str, errors: dict[str, str]) -> None:
+    """Add a message under ``field`` to ``errors`` when ``value`` is longer than its limit."""
     limit = LIMITS[field]
     if len(value) > limit:
         errors[field] = f"{FIELD_LABELS[field]} must be {limit} characters or fewer"
@@ -283,10 +285,6 @@ URGENT_WITHIN = timedelta(hours=4)
 def is_urgent(flagged: bool, deadline: datetime | None, now: datetime) -> bool:
     """Urgent when the journalist says so, or when their deadline is close."""
     return bool(flagged) or (deadline is not None and deadline - now <= URGENT_WITHIN)
-
-
-def is_overdue(status: str, deadline: datetime | None, now: datetime) -> bool:
-    return status in OPEN_STATUSES and deadline is not None and now > deadline
 
 
 # --- spreadsheets -----------------------------------------------------------------------------

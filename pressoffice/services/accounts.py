@@ -21,6 +21,7 @@ def _new_nonce() -> str:
 
 
 def find_user_by_email(email: str) -> User | None:
+    """The account with this email address in any case, active or not, or None."""
     return db.session.scalar(sa.select(User).where(User.email == rules.normalise_email(email)))
 
 
@@ -54,6 +55,7 @@ def create_user(*, email: str, name: str, role: str, password: str, now: datetim
 
 
 def get_user(user_id: int) -> User:
+    """One account by its number; NotFound when there is none."""
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound("No such user")
@@ -61,6 +63,7 @@ def get_user(user_id: int) -> User:
 
 
 def user_by_email_or_fail(email: str) -> User:
+    """The account with this email address; NotFound, naming the address, when there is none."""
     user = find_user_by_email(email)
     if user is None:
         raise NotFound(f"No user with email {rules.normalise_email(email)}")
@@ -68,15 +71,12 @@ def user_by_email_or_fail(email: str) -> User:
 
 
 def list_users() -> list[User]:
+    """Every account, active ones first, by name."""
     return list(db.session.scalars(sa.select(User).order_by(User.active.desc(), User.name)))
 
 
-def active_users(role: str | None = None) -> list[User]:
-    query = sa.select(User).where(User.active.is_(True)).order_by(User.name)
-    return list(db.session.scalars(query))
-
-
 def set_role(user: User, role: str) -> User:
+    """Give the account another role; ValidationFailed for a role that does not exist."""
     problem = rules.role_problem(role)
     if problem:
         raise ValidationFailed({"role": problem})
@@ -98,6 +98,7 @@ def deactivate_user(user: User, now: datetime) -> User:
 
 
 def reactivate_user(user: User) -> User:
+    """Let a deactivated account sign in again. Its revoked API tokens stay revoked."""
     user.active = True
     db.session.commit()
     return user
@@ -123,6 +124,7 @@ _DUMMY_HASH = (
 
 
 def hash_token(token: str) -> str:
+    """What is stored for an API token: its SHA-256 in hex, never the token itself."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -144,6 +146,7 @@ def create_token(user: User, now: datetime, label: str = "") -> tuple[ApiToken, 
 
 
 def list_tokens(user: User | None = None) -> list[ApiToken]:
+    """API tokens, newest first, revoked ones too; only ``user``'s when given."""
     query = sa.select(ApiToken).order_by(ApiToken.created_at.desc())
     if user is not None:
         query = query.where(ApiToken.user_id == user.id)
@@ -151,6 +154,7 @@ def list_tokens(user: User | None = None) -> list[ApiToken]:
 
 
 def revoke_token(token_id: int, now: datetime) -> ApiToken:
+    """Stop one API token working; revoking a revoked token changes nothing."""
     token = db.session.get(ApiToken, token_id)
     if token is None:
         raise NotFound("No such token")
@@ -161,6 +165,8 @@ def revoke_token(token_id: int, now: datetime) -> ApiToken:
 
 
 def revoke_token_by_prefix(prefix: str, now: datetime) -> list[ApiToken]:
+    """Stop every working API token that starts with ``prefix`` (as the command line lists
+    them); NotFound when there is none."""
     tokens = list(
         db.session.scalars(
             sa.select(ApiToken).where(ApiToken.prefix == prefix, ApiToken.revoked_at.is_(None))
@@ -189,6 +195,7 @@ def user_for_token(plain: str, now: datetime) -> User | None:
 
 
 def get_token(token_id: int) -> ApiToken:
+    """One API token by its number; NotFound when there is none."""
     token = db.session.get(ApiToken, token_id)
     if token is None:
         raise NotFound("No such token")

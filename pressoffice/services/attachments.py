@@ -147,6 +147,7 @@ def clean_filename(filename: str) -> str:
 
 
 def attachment_dir() -> Path:
+    """The folder that holds uploaded files (``ATTACHMENT_DIR``), made if missing."""
     path = Path(current_app.config["ATTACHMENT_DIR"])
     path.mkdir(parents=True, exist_ok=True)
     return path
@@ -162,6 +163,7 @@ def _too_large(max_bytes: int) -> str:
 
 
 def max_attachment_bytes() -> int:
+    """The largest file that may be uploaded, in bytes (``MAX_ATTACHMENT_BYTES``)."""
     return int(current_app.config.get("MAX_ATTACHMENT_BYTES") or MAX_ATTACHMENT_BYTES)
 
 

@@ -333,6 +333,7 @@ def list_enquiries(
 
 
 def get_enquiry(reference: str) -> Enquiry:
+    """One enquiry by its reference, in any case; NotFound when there is none."""
     enquiry = db.session.scalar(
         sa.select(Enquiry).where(Enquiry.reference == (reference or "").strip().upper())
     )
@@ -342,6 +343,7 @@ def get_enquiry(reference: str) -> Enquiry:
 
 
 def timeline(enquiry: Enquiry) -> list[EnquiryEvent]:
+    """What happened to the enquiry, oldest first, with who did it."""
     return list(
         db.session.scalars(
             sa.select(EnquiryEvent)

@@ -81,6 +81,7 @@ def routing_answer(routing: Routing) -> dict[str, str]:
 
 
 def list_exceptions(from_day: date | None = None) -> list[OfficeException]:
+    """Office closures and extra openings by day, from ``from_day`` when given."""
     query = sa.select(OfficeException).order_by(OfficeException.day, OfficeException.starts)
     if from_day is not None:
         query = query.where(OfficeException.day >= from_day)
@@ -130,6 +131,7 @@ def add_exception(
 
 
 def remove_exception(exception_id: int) -> None:
+    """Take a closure or extra opening off the calendar; NotFound when it is already gone."""
     row = db.session.get(OfficeException, exception_id)
     if row is None:
         raise NotFound("That closure or opening no longer exists")

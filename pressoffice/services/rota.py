@@ -66,6 +66,7 @@ def add_shift(
 
 
 def remove_shift(shift_id: int) -> None:
+    """Take an entry off the duty rota; NotFound when it is already gone."""
     shift = db.session.get(DutyShift, shift_id)
     if shift is None:
         raise NotFound("That rota entry no longer exists")
