@@ -26,6 +26,11 @@ def now() -> datetime:
     return system_now()
 
 
+def instant(given: datetime | None = None) -> datetime:
+    """``given`` when the caller names the instant (a test, the demo data), else ``now()``."""
+    return given if given is not None else now()
+
+
 def set_clock(app, clock: Callable[[], datetime] | None) -> None:
     """Install ``clock`` as the app's clock (``None`` restores the system clock)."""
     app.extensions["pressoffice.clock"] = clock or system_now

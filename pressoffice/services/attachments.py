@@ -218,7 +218,7 @@ def add_attachment(
     waiting for approval). A file that is missing, too large or not what its name says is
     refused (ValidationFailed on ``file``) and nothing is kept.
     """
-    now = now or clock.now()
+    now = clock.instant(now)
     release = releases.get_release(release_id)
     _refuse_if_not_editable(release, actor, now)
     name = clean_filename(filename or "")
@@ -272,7 +272,7 @@ def remove_attachment(
     """Take a file off a release: an edit like any other (see ``add_attachment``). The bytes
     are kept, because a revision the public still sees may list the file until a newer one is
     approved."""
-    now = now or clock.now()
+    now = clock.instant(now)
     release = releases.get_release(release_id)
     _refuse_if_not_editable(release, actor, now)
     attachment = db.session.get(Attachment, attachment_id)

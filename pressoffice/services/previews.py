@@ -31,22 +31,12 @@ from ..timefmt import iso_utc, uk_datetime_short
 from . import mail, secret_links
 from . import releases as release_service
 from .csv_export import csv_text
-from .errors import NotAllowed, NotFound, ValidationFailed, WrongState
+from .errors import NotFound, ValidationFailed, WrongState
 
 # One answer for every link that shows nothing, the same words as a missing release.
 LINK_NOT_FOUND = release_service.PUBLIC_NOT_FOUND
 USER_AGENT_MAX = 400
 ADDRESS_MAX = 64
-
-
-def _instant(now: datetime | None) -> datetime:
-    return now if now is not None else clock.now()
-
-
-def _staff(user: User | None) -> User:
-    if user is None or not getattr(user, "active", False):
-        raise NotAllowed("Sign in as a member of the press office to do this")
-    return user
 
 
 # --- recipients, for staff -----------------------------------------------------------------
@@ -69,8 +59,8 @@ def add_recipient(
     """Give a named journalist a personal link to a scheduled release. Refused (nothing saved)
     for a release that is not scheduled, and for a missing name or outlet or a malformed email,
     each named by its field."""
-    now = _instant(now)
-    actor = _staff(actor)
+    now = clock.instant(now)
+    actor = secret_links.staff_member(actor)
     release = release_service.get_release(release_id)
     if release_service.release_status(release, now) != "scheduled":
         raise WrongState(
@@ -142,8 +132,8 @@ def revoke_recipient(
     release_id: int | str, recipient_id: int | str, *, actor: User, now: datetime | None = None
 ) -> EmbargoRecipient:
     """Stop one link working, at once. Revoking a revoked link changes nothing."""
-    now = _instant(now)
-    actor = _staff(actor)
+    now = clock.instant(now)
+    actor = secret_links.staff_member(actor)
     recipient = _recipient(release_id, recipient_id)
     if recipient.revoked_at is None:
         recipient.revoked_at = now
@@ -161,8 +151,8 @@ def revoke_recipient(
 
 def revoke_all(release_id: int | str, *, actor: User, now: datetime | None = None) -> int:
     """Stop every link to the release working, at once; answers how many were still live."""
-    now = _instant(now)
-    actor = _staff(actor)
+    now = clock.instant(now)
+    actor = secret_links.staff_member(actor)
     release = release_service.get_release(release_id)
     live = list(
         db.session.scalars(
@@ -313,7 +303,7 @@ def open_preview(
     """What the link holding ``token`` shows now. The approved copy is logged as a view (who,
     when, from which address and browser) each time it opens. NotFound, the same answer as a
     missing release, for anything that must show nothing."""
-    now = _instant(now)
+    now = clock.instant(now)
     access = _load(token, now)
     if access.kind != links.SHOW or access.terms_needed:
         return access
@@ -330,7 +320,7 @@ def open_preview(
 
 def accept_terms(token: str, now: datetime | None = None) -> PreviewAccess:
     """The recipient accepts the embargo terms; the instant is kept (the first acceptance)."""
-    now = _instant(now)
+    now = clock.instant(now)
     access = _load(token, now)
     if access.kind == links.SHOW and access.recipient.terms_accepted_at is None:
         access.recipient.terms_accepted_at = now
@@ -348,7 +338,7 @@ def preview_attachment(
 ) -> Attachment:
     """A file of the embargoed release through the same link and under the same rules: only a
     file the approved content lists, only once the terms are accepted. Logged as a view."""
-    now = _instant(now)
+    now = clock.instant(now)
     access = _load(token, now)
     if access.kind != links.SHOW or access.terms_needed:
         raise NotFound(LINK_NOT_FOUND)
@@ -381,8 +371,8 @@ def break_embargo(
     """Publish a scheduled release now because its embargo was broken
     (``releases.break_embargo``), naming on its timeline everyone who was given a link, for the
     press office to follow up. Every link then leads to the public page."""
-    now = _instant(now)
-    actor = _staff(actor)
+    now = clock.instant(now)
+    actor = secret_links.staff_member(actor)
     reason = reason.strip() if isinstance(reason, str) else ""
     release = release_service.get_release(release_id)
     recipients = list(

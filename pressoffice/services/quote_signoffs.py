@@ -28,19 +28,9 @@ from ..extensions import db
 from ..models import QuoteSignoff, Release, User
 from . import mail, secret_links
 from . import releases as release_service
-from .errors import NotAllowed, NotFound, ValidationFailed, WrongState
+from .errors import NotFound, ValidationFailed, WrongState
 
 LINK_NOT_FOUND = "There is no page at this address"
-
-
-def _instant(now: datetime | None) -> datetime:
-    return now if now is not None else clock.now()
-
-
-def _staff(user: User | None) -> User:
-    if user is None or not getattr(user, "active", False):
-        raise NotAllowed("Sign in as a member of the press office to do this")
-    return user
 
 
 def _quotes(release: Release) -> list[Quote]:
@@ -73,8 +63,8 @@ def request_signoff(
 ) -> RequestedSignoff:
     """Ask the person quoted to sign off one quote. A new request replaces an earlier one for the
     same quote (its link stops working). Not for a release that is already public."""
-    now = _instant(now)
-    actor = _staff(actor)
+    now = clock.instant(now)
+    actor = secret_links.staff_member(actor)
     release = release_service.get_release(release_id)
     status = computed_status(release.state, release.embargo_until, now)
     if status in ("published", "withdrawn"):
@@ -156,7 +146,7 @@ def _load_by_token(token: str, now: datetime) -> tuple[QuoteSignoff, Release]:
 def open_signoff(token: str, now: datetime | None = None) -> QuoteInContext:
     """The quote in context for the speaker holding ``token``. NotFound, the same answer as a
     missing page, for an unknown, malformed, expired, revoked or void link."""
-    now = _instant(now)
+    now = clock.instant(now)
     signoff, release = _load_by_token(token, now)
     quotes = _quotes(release)
     index, quote = _quote(release, signoff.quote_key)
@@ -191,7 +181,7 @@ def answer_signoff(
 ) -> QuoteSignoff:
     """The speaker approves their quote (``decision`` "approve") or proposes new wording
     ("propose", with ``proposed_text`` and an optional comment). The release is not changed."""
-    now = _instant(now)
+    now = clock.instant(now)
     signoff, release = _load_by_token(token, now)
     decided = links.may_answer_signoff(signoff.status)
     if not decided:
@@ -260,8 +250,8 @@ def accept_suggestion(
     revision, and a release in review, approved or scheduled goes back to draft with its approval
     void, to be submitted and signed off again. The speaker's sign-off then covers the new
     words."""
-    now = _instant(now)
-    actor = _staff(actor)
+    now = clock.instant(now)
+    actor = secret_links.staff_member(actor)
     signoff = _load_signoff(release_id, signoff_id)
     if signoff.status != links.CHANGES_PROPOSED or not signoff.proposed_text:
         raise WrongState("There is no proposed change waiting on this quote")
@@ -305,8 +295,8 @@ def reject_suggestion(
 ) -> QuoteSignoff:
     """Keep the quote as it is. The speaker's link asks them again to approve it or propose
     something else; the quote still waits for them."""
-    now = _instant(now)
-    actor = _staff(actor)
+    now = clock.instant(now)
+    actor = secret_links.staff_member(actor)
     signoff = _load_signoff(release_id, signoff_id)
     if signoff.status != links.CHANGES_PROPOSED:
         raise WrongState("There is no proposed change waiting on this quote")
@@ -330,8 +320,8 @@ def revoke_signoff(
     release_id: int | str, signoff_id: int | str, *, actor: User, now: datetime | None = None
 ) -> QuoteSignoff:
     """Take back a speaker's link: it stops working at once, and the quote no longer waits."""
-    now = _instant(now)
-    actor = _staff(actor)
+    now = clock.instant(now)
+    actor = secret_links.staff_member(actor)
     signoff = _load_signoff(release_id, signoff_id)
     if signoff.status in (links.VOID, links.REVOKED):
         return signoff
@@ -366,10 +356,10 @@ def approve_with_override(
         raise ValidationFailed(errors)
     return release_service.approve_release(
         release_id,
-        actor=_staff(actor),
+        actor=secret_links.staff_member(actor),
         signoff_override=cleaned,
         expected_version=expected_version,
-        now=_instant(now),
+        now=clock.instant(now),
     )
 
 

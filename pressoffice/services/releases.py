@@ -58,10 +58,6 @@ MAX_PAGE = 1_000_000
 # --- small helpers -------------------------------------------------------------------------
 
 
-def _instant(now: datetime | None) -> datetime:
-    return now if now is not None else clock.now()
-
-
 def _actor(user: User) -> workflow.Actor:
     if user is None or not getattr(user, "active", True):
         raise NotAllowed("Sign in as a member of the press office to do this")
@@ -366,7 +362,7 @@ def create_release(
     Refuses (ValidationFailed, nothing saved) content that breaks a limit in
     ``domain.content``; the slug comes from the headline, made unique with -2, -3, ...
     """
-    now = _instant(now)
+    now = clock.instant(now)
     who = _actor(actor)
     if who.role not in workflow.STAFF_ROLES:
         raise NotAllowed("Only press office staff can write releases")
@@ -423,7 +419,7 @@ def update_release(
     edit is a correction: ``change_note`` is required, and the public keeps seeing the approved
     content until the correction is approved. An edit that changes nothing saves nothing.
     """
-    now = _instant(now)
+    now = clock.instant(now)
     who = _actor(actor)
     release = _load_for_change(release)
     _settle(release, now)
@@ -536,7 +532,7 @@ def record_attachment_change(
     committed), save the new content as a revision with the same rules as any edit: back to
     draft from review, approval or schedule; a pending correction, described by
     ``change_note``, when published. The caller commits."""
-    now = _instant(now)
+    now = clock.instant(now)
     who = _actor(actor)
     release = _load_for_change(release)
     _settle(release, now)
@@ -611,7 +607,7 @@ def submit_release(
     now: datetime | None = None,
 ) -> Release:
     """Draft -> in review, once it has a headline, a standfirst and a body."""
-    now = _instant(now)
+    now = clock.instant(now)
     who, release, latest, facts = _begin(release, actor, now, expected_version)
     _refuse(workflow.may_submit(facts, who, now))
     release.state = "in_review"
@@ -651,7 +647,7 @@ def approve_release(
     (recorded on the timeline). With ``require_version`` (the API), the approver must name the
     version they reviewed, so that an edit made while they read is never what they approve.
     """
-    now = _instant(now)
+    now = clock.instant(now)
     who, release, latest, facts = _begin(release, actor, now, expected_version)
     if facts.status(now) == "in_review":
         from .quote_signoffs import quotes_awaiting_signoff
@@ -719,7 +715,7 @@ def request_changes(
 ) -> Release:
     """Send a release in review back to draft (or a pending correction back to its editor),
     with a comment the author sees on the release."""
-    now = _instant(now)
+    now = clock.instant(now)
     who, release, latest, facts = _begin(release, actor, now, expected_version)
     _refuse(workflow.may_request_changes(facts, who, now, comment))
     comment = (comment or "").strip()
@@ -752,7 +748,7 @@ def publish_release(
     now: datetime | None = None,
 ) -> Release:
     """Approved -> published now, showing exactly the approved revision."""
-    now = _instant(now)
+    now = clock.instant(now)
     who, release, latest, facts = _begin(release, actor, now, expected_version)
     _refuse(workflow.may_publish(facts, who, now))
     release.state = "published"
@@ -787,7 +783,7 @@ def schedule_release(
 ) -> Release:
     """Approved -> scheduled for an embargo instant in the future (or, already scheduled, move
     the embargo). From that instant the approved revision is public, with nothing to run."""
-    now = _instant(now)
+    now = clock.instant(now)
     who, release, latest, facts = _begin(release, actor, now, expected_version)
     _refuse(workflow.may_schedule(facts, who, now, embargo_until))
     assert embargo_until is not None
@@ -828,7 +824,7 @@ def unschedule_release(
     now: datetime | None = None,
 ) -> Release:
     """Scheduled -> approved, before the embargo lifts: nothing goes out."""
-    now = _instant(now)
+    now = clock.instant(now)
     who, release, latest, facts = _begin(release, actor, now, expected_version)
     _refuse(workflow.may_unschedule(facts, who, now))
     release.state = "approved"
@@ -859,7 +855,7 @@ def withdraw_release(
     now: datetime | None = None,
 ) -> Release:
     """Published -> withdrawn: out of the lists and the feed; the page stays with the reason."""
-    now = _instant(now)
+    now = clock.instant(now)
     who, release, latest, facts = _begin(release, actor, now)
     _refuse(workflow.may_withdraw(facts, who, now, reason))
     reason = (reason or "").strip()
@@ -893,7 +889,7 @@ def break_embargo(
     """Scheduled -> published now, before the embargo, because the embargo was broken. An
     approver does it, giving ``reason``; the release carries a notice saying so, and the
     timeline records the reason with ``follow_up``, the people who had an embargoed copy."""
-    now = _instant(now)
+    now = clock.instant(now)
     _who, release, latest, facts = _begin(release, actor, now)
     _refuse(may_break_embargo(facts, actor.role, now, reason))
     release.state = "published"
@@ -949,12 +945,12 @@ def get_release(release_id: int | str) -> Release:
 
 def release_status(release: Release, now: datetime | None = None) -> str:
     """The status to show: a scheduled release whose embargo has passed is published."""
-    return computed_status(release.state, release.embargo_until, _instant(now))
+    return computed_status(release.state, release.embargo_until, clock.instant(now))
 
 
 def release_actions(release: Release, actor: User, now: datetime | None = None) -> list[str]:
     """The workflow actions this person could take on the release now (for its buttons)."""
-    now = _instant(now)
+    now = clock.instant(now)
     return workflow.available_actions(_facts(release, latest_revision(release)), _actor(actor), now)
 
 
@@ -962,7 +958,7 @@ def why_not(
     action: str, release: Release, actor: User, now: datetime | None = None, **given: Any
 ) -> workflow.Decision:
     """The domain's answer for one action, without doing it (to explain a missing button)."""
-    now = _instant(now)
+    now = clock.instant(now)
     return workflow.decide(
         action.replace("-", "_"),
         _facts(release, latest_revision(release)),
@@ -976,7 +972,7 @@ def has_pending_correction(release: Release, now: datetime | None = None) -> boo
     """A published release whose saved content differs from what the public sees."""
     if release.public_revision_id is None:
         return False
-    if computed_status(release.state, release.embargo_until, _instant(now)) != "published":
+    if computed_status(release.state, release.embargo_until, clock.instant(now)) != "published":
         return False
     if release.public_revision.number == release.version:
         return False
@@ -1021,7 +1017,7 @@ def list_releases(
 ) -> Page:
     """All releases for staff, most recently changed first, optionally by computed status or
     words in the headline. Two queries, however many releases."""
-    now = _instant(now)
+    now = clock.instant(now)
     page, per_page = _page_numbers(page, per_page, 50)
     query = sa.select(Release)
     if status:
@@ -1054,7 +1050,7 @@ class ReleaseHistory:
 
 def release_history(release_id: int | str, now: datetime | None = None) -> ReleaseHistory:
     """The timeline (oldest first) and every revision (newest first) of a release."""
-    now = _instant(now)
+    now = clock.instant(now)
     release = get_release(release_id)
     events = list(
         db.session.scalars(
@@ -1302,7 +1298,7 @@ def list_public_releases(
     *, page: Any = 1, per_page: Any = DEFAULT_PER_PAGE, now: datetime | None = None
 ) -> Page:
     """Published releases, newest first, a page at a time: two queries however many."""
-    now = _instant(now)
+    now = clock.instant(now)
     page, per_page = _page_numbers(page, per_page, DEFAULT_PER_PAGE)
     where = public_clause(now, listed_only=True)
     total = db.session.scalar(sa.select(sa.func.count(Release.id)).where(where)) or 0
@@ -1319,7 +1315,7 @@ def list_public_releases(
 
 def latest_public_releases(limit: int = 20, now: datetime | None = None) -> list[PublicRelease]:
     """The newest published releases, for the Atom feed: one query."""
-    now = _instant(now)
+    now = clock.instant(now)
     rows = db.session.scalars(
         sa.select(Release)
         .where(public_clause(now, listed_only=True))
@@ -1336,7 +1332,7 @@ def load_public_release(slug: str, now: datetime | None = None) -> PublicRelease
     NotFound, with the same words, for a slug that does not exist and for a release that is
     not public yet: an embargoed release cannot be told from one that never was.
     """
-    now = _instant(now)
+    now = clock.instant(now)
     release = db.session.scalars(
         sa.select(Release)
         .where(Release.slug == slug, public_clause(now))

@@ -18,9 +18,16 @@ from flask import current_app
 
 from ..domain import links
 from ..extensions import db
-from ..models import Release
+from ..models import Release, User
 from . import mail
-from .errors import NotFound
+from .errors import NotAllowed, NotFound
+
+
+def staff_member(user: User | None) -> User:
+    """Only an active member of the press office hands out a link or manages one."""
+    if user is None or not getattr(user, "active", False):
+        raise NotAllowed("Sign in as a member of the press office to do this")
+    return user
 
 
 @dataclass(frozen=True)
