@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -174,6 +175,9 @@ def demo(host, port, no_serve):
         click.echo("The database already had data; demo data was not added.")
     if no_serve:
         return
+    if not os.environ.get("PUBLIC_BASE_URL"):
+        # Links handed to journalists should point at the server just started.
+        current_app.config["PUBLIC_BASE_URL"] = f"http://{host}:{port}"
     click.echo(f"Serving on http://{host}:{port}/  (staff sign in: http://{host}:{port}/sign-in)")
     from werkzeug.serving import run_simple
 

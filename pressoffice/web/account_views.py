@@ -61,6 +61,8 @@ def login():
             return redirect(safe_next_url(request.args.get("next")) or url_for("web.home"))
         g.login_failed = True
         error = SIGN_IN_FAILED
+        # Shown once, on the first field, as the design system does for a failed sign-in.
+        form.email.errors = [SIGN_IN_FAILED]
     elif request.method == "POST":
         g.login_failed = True
     status = 401 if error else 200

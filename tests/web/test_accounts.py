@@ -123,6 +123,22 @@ def test_admin_changes_a_role(signed_in, admin, officer):
     assert db.session.get(User, officer.id).role == "approver"
 
 
+def test_an_admin_can_neither_drop_their_own_admin_role_nor_deactivate_themselves(
+    signed_in, admin, client
+):
+    page = signed_in(admin)
+    page.post(f"/admin/users/{admin.id}/role", data={"role": "officer"})
+    assert "You cannot remove your own administrator role." in client.get(
+        f"/admin/users/{admin.id}"
+    ).get_data(as_text=True)
+    page.post(f"/admin/users/{admin.id}/deactivate")
+    assert "You cannot deactivate your own account." in client.get(
+        f"/admin/users/{admin.id}"
+    ).get_data(as_text=True)
+    stored = db.session.get(User, admin.id)
+    assert stored.role == "admin" and stored.active
+
+
 def test_pages_carry_security_headers_and_a_csp_without_inline_script(client):
     response = client.get("/sign-in")
     csp = response.headers["Content-Security-Policy"]
@@ -218,3 +234,12 @@ def test_behind_a_proxy_the_forwarded_address_is_the_one_throttled(tmp_path):
     )
     assert blocked.status_code == 429
     assert other.status_code != 429
+
+
+def test_a_failed_sign_in_marks_the_email_field_and_links_to_it(client, page, officer):
+    response = client.post("/sign-in", data={"email": officer.email, "password": "wrong-one"})
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(response.data, "html.parser")
+    assert soup.select_one(".error-summary a")["href"] == "#email"
+    assert "Enter a correct email address and password" in soup.select_one("#email-error").text

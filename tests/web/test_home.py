@@ -83,3 +83,11 @@ def test_the_menu_offers_admin_pages_only_to_admins(signed_in, officer, admin, c
     client.post("/sign-out")
     menu = signed_in(admin).get("/staff").select_one(".site-nav").get_text()
     assert "Users" in menu and "Duty rota and calendar" in menu
+
+
+def test_in_office_hours_the_home_page_says_until_when_the_office_line_is_answered(
+    signed_in, officer
+):
+    line = signed_in(officer).get("/staff").select_one(".today-line").get_text(" ", strip=True)
+    assert "Press line now: Office hours, 020 3513 0600" in line
+    assert "The office line is answered until 17:00 GMT on Tuesday 29 November 2016" in line
