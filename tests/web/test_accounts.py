@@ -127,14 +127,10 @@ def test_an_admin_can_neither_drop_their_own_admin_role_nor_deactivate_themselve
     signed_in, admin, client
 ):
     page = signed_in(admin)
-    page.post(f"/admin/users/{admin.id}/role", data={"role": "officer"})
-    assert "You cannot remove your own administrator role." in client.get(
-        f"/admin/users/{admin.id}"
-    ).get_data(as_text=True)
-    page.post(f"/admin/users/{admin.id}/deactivate")
-    assert "You cannot deactivate your own account." in client.get(
-        f"/admin/users/{admin.id}"
-    ).get_data(as_text=True)
+    refused = page.post(f"/admin/users/{admin.id}/role", data={"role": "officer"})
+    assert "You cannot remove your own administrator role." in refused.get_text()
+    refused = page.post(f"/admin/users/{admin.id}/deactivate")
+    assert "You cannot deactivate your own account." in refused.get_text()
     stored = db.session.get(User, admin.id)
     assert stored.role == "admin" and stored.active
 
