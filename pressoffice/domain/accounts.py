@@ -51,6 +51,21 @@ def role_problem(role: str) -> str | None:
     return None
 
 
+def own_role_problem(actor_id: int, user_id: int, role: str) -> str | None:
+    """Why an admin may not give this role, or None: an admin cannot take away their own
+    admin role, so the office is never left without an admin by a slip of the hand."""
+    if actor_id == user_id and role != "admin":
+        return "You cannot remove your own administrator role."
+    return None
+
+
+def own_deactivation_problem(actor_id: int, user_id: int) -> str | None:
+    """Why an admin may not deactivate this account, or None: never their own."""
+    if actor_id == user_id:
+        return "You cannot deactivate your own account."
+    return None
+
+
 def name_problem(name: str) -> str | None:
     """Why ``name`` cannot be a person's name on an account, or None."""
     name = (name or "").strip()

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from ..domain import accounts as rules
 from ..extensions import db
 from ..models import ApiToken, User
-from .errors import NotFound, ValidationFailed
+from .errors import NotAllowed, NotFound, ValidationFailed
 
 TOKEN_PREFIX = "po_"  # noqa: S105 - a visible marker, not a secret
 
@@ -75,18 +75,29 @@ def list_users() -> list[User]:
     return list(db.session.scalars(sa.select(User).order_by(User.active.desc(), User.name)))
 
 
-def set_role(user: User, role: str) -> User:
-    """Give the account another role; ValidationFailed for a role that does not exist."""
+def set_role(user: User, role: str, *, actor: User | None = None) -> User:
+    """Give the account another role; ValidationFailed for a role that does not exist, and
+    NotAllowed when ``actor``, the admin doing it, would take away their own admin role.
+    The command line, run by whoever runs the server, names no actor."""
     problem = rules.role_problem(role)
     if problem:
         raise ValidationFailed({"role": problem})
+    if actor is not None:
+        problem = rules.own_role_problem(actor.id, user.id, role)
+        if problem:
+            raise NotAllowed(problem)
     user.role = role
     db.session.commit()
     return user
 
 
-def deactivate_user(user: User, now: datetime) -> User:
-    """Deactivate: the user cannot sign in, their sessions end and their tokens are revoked."""
+def deactivate_user(user: User, now: datetime, *, actor: User | None = None) -> User:
+    """Deactivate: the user cannot sign in, their sessions end and their tokens are revoked.
+    NotAllowed when ``actor``, the admin doing it, is deactivating their own account."""
+    if actor is not None:
+        problem = rules.own_deactivation_problem(actor.id, user.id)
+        if problem:
+            raise NotAllowed(problem)
     user.active = False
     user.session_nonce = _new_nonce()
     for token in db.session.scalars(

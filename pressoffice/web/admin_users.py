@@ -8,7 +8,7 @@ from flask_login import current_user
 from .. import clock
 from ..auth import role_required
 from ..services import accounts
-from ..services.errors import NotFound, ValidationFailed
+from ..services.errors import NotAllowed, NotFound, ValidationFailed
 from . import bp
 from .account_forms import ConfirmForm, NewUserForm, RoleForm
 
@@ -67,10 +67,11 @@ def admin_set_role(user_id: int):
     user = _user_or_404(user_id)
     form = RoleForm()
     if form.validate_on_submit():
-        if user.id == current_user.id and form.role.data != "admin":
-            flash("You cannot remove your own administrator role.", "error")
+        try:
+            accounts.set_role(user, form.role.data, actor=current_user)
+        except NotAllowed as refusal:
+            flash(refusal.message, "error")
         else:
-            accounts.set_role(user, form.role.data)
             flash(f"{user.name} is now {form.role.data}.", "success")
     return redirect(url_for("web.admin_user", user_id=user.id))
 
@@ -80,10 +81,11 @@ def admin_set_role(user_id: int):
 def admin_deactivate(user_id: int):
     user = _user_or_404(user_id)
     if ConfirmForm().validate_on_submit():
-        if user.id == current_user.id:
-            flash("You cannot deactivate your own account.", "error")
+        try:
+            accounts.deactivate_user(user, clock.now(), actor=current_user)
+        except NotAllowed as refusal:
+            flash(refusal.message, "error")
         else:
-            accounts.deactivate_user(user, clock.now())
             flash(f"{user.name} is deactivated: signed out everywhere, tokens revoked.", "success")
     return redirect(url_for("web.admin_user", user_id=user.id))
 
