@@ -9,7 +9,7 @@ from flask import Blueprint, jsonify, request
 from .. import clock
 from ..domain.roles import has_role
 from ..services import accounts
-from ..services.errors import ServiceError
+from ..services.errors import NotFound, ServiceError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -29,6 +29,18 @@ def _service_error(exc: ServiceError):
     response = jsonify(body)
     response.status_code = exc.status
     return response
+
+
+# The largest id a table holds (a 32-bit integer in PostgreSQL). A bigger number in a path
+# names nothing, so it is not found rather than sent to the database, which would refuse it.
+MAX_ID = 2**31 - 1
+
+
+@bp.url_value_preprocessor
+def _ids_the_database_can_hold(endpoint, values):
+    for name, value in (values or {}).items():
+        if isinstance(value, int) and value > MAX_ID:
+            raise NotFound(f"There is no {name.removesuffix('_id')} with that number")
 
 
 _UNSET = object()

@@ -1,0 +1,54 @@
+"""Hostile and malformed input to the API: each answers the contract's JSON error, naming the
+field where there is one, never a server error, and changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import create_release
+
+TOO_BIG = 2**63  # past what the database can hold as an id
+
+
+@pytest.fixture
+def staff_api(client, approver, api_token):
+    headers = api_token(approver)
+
+    def call(method, url, json=None, **kwargs):
+        return client.open(url, method=method, json=json, headers=headers, **kwargs)
+
+    return call
+
+
+def contract_error(response, status: int) -> dict:
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.is_json
+    error = response.get_json()["error"]
+    assert isinstance(error["code"], str) and isinstance(error["message"], str)
+    assert isinstance(error["fields"], dict)
+    return error
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("GET", "/api/v1/releases/{big}", None),
+        ("PATCH", "/api/v1/releases/{big}", {"version": 1, "title": "A"}),
+        ("GET", "/api/v1/releases/{big}/history", None),
+        ("GET", "/api/v1/releases/{big}/compare", None),
+        ("POST", "/api/v1/releases/{big}/submit", {}),
+        ("POST", "/api/v1/releases/{big}/request-changes", {"comment": "Please"}),
+        ("POST", "/api/v1/releases/{big}/withdraw", {"reason": "Wrong"}),
+        ("GET", "/api/v1/releases/{big}/recipients", None),
+        ("POST", "/api/v1/releases/{big}/recipients", {"name": "A", "email": "a@b.org"}),
+        ("DELETE", "/api/v1/releases/{big}/recipients/1", None),
+        ("DELETE", "/api/v1/releases/{release}/recipients/{big}", None),
+    ],
+)
+def test_an_id_too_big_for_the_database_is_not_found(staff_api, officer, method, path, body):
+    release = create_release(author=officer)
+    url = path.format(big=TOO_BIG, release=release.id)
+
+    error = contract_error(staff_api(method, url, body), 404)
+
+    assert error["code"] == "not_found"
