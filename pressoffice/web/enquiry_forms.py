@@ -67,7 +67,6 @@ class UKTime:
 def _day_field(label: str) -> DateField:
     return DateField(
         label,
-        description="For example, 2016-12-27",
         validators=[Optional()],
         format="%Y-%m-%d",
     )
@@ -157,8 +156,8 @@ class FilterForm(FlaskForm):
     )
     assignee = SelectField("Assigned to", validate_choice=False)
     outlet = StringField("Outlet")
-    from_ = StringField("Received from", description="For example, 2016-12-01", name="from")
-    to = StringField("Received to", description="For example, 2016-12-31")
+    from_ = StringField("Received from", name="from")
+    to = StringField("Received to")
     overdue = BooleanField("Overdue only")
     attention = BooleanField("Needs attention only")
 
@@ -176,7 +175,6 @@ class ShiftForm(FlaskForm):
 class CalendarExceptionForm(FlaskForm):
     day = DateField(
         "Date",
-        description="For example, 2016-12-24",
         validators=[InputRequired("Enter the date")],
         format="%Y-%m-%d",
     )
@@ -189,11 +187,6 @@ class CalendarExceptionForm(FlaskForm):
         validators=[Optional()],
         validate_choice=False,
     )
-    starts = TimeField(
-        "From (optional)",
-        description="Leave both times blank for the whole day. UK time, for example 13:00",
-        validators=[Optional()],
-        format=TIME_FORMATS,
-    )
-    ends = TimeField("To (optional)", validators=[Optional()], format=TIME_FORMATS)
+    starts = TimeField("From", validators=[Optional()], format=TIME_FORMATS)
+    ends = TimeField("To", validators=[Optional()], format=TIME_FORMATS)
     reason = StringField("Reason", description="Shown to callers, for example 'Office move'")
