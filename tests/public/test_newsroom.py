@@ -123,7 +123,7 @@ def test_a_withdrawn_release_keeps_its_page_with_the_reason_and_leaves_the_list_
 
     shown = page.get(f"/news/{release.slug}")
     notice = shown.select_one(".release__withdrawn")
-    assert "This release was withdrawn on 10:00 GMT on Tuesday 29 November 2016" in notice.text
+    assert "This release was withdrawn at 10:00 GMT on Tuesday 29 November 2016" in notice.text
     assert "The figures for 2015 were wrong" in notice.text
     assert "Figures that were wrong" not in page.get("/news").text
     assert "Figures that were wrong" not in page.client.get("/news.atom").text
