@@ -19,6 +19,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .extensions import db
 
 ROLES = ("officer", "approver", "admin")
+# The largest id an integer primary key holds (32 bits in PostgreSQL): a bigger number names
+# nothing, and the database would refuse to look it up.
+MAX_ID = 2**31 - 1
 
 
 class UTCDateTime(sa.types.TypeDecorator):

@@ -8,6 +8,7 @@ from flask import Blueprint, jsonify, request
 
 from .. import clock
 from ..domain.roles import has_role
+from ..models import MAX_ID
 from ..services import accounts
 from ..services.errors import NotFound, ServiceError
 
@@ -31,13 +32,9 @@ def _service_error(exc: ServiceError):
     return response
 
 
-# The largest id a table holds (a 32-bit integer in PostgreSQL). A bigger number in a path
-# names nothing, so it is not found rather than sent to the database, which would refuse it.
-MAX_ID = 2**31 - 1
-
-
 @bp.url_value_preprocessor
 def _ids_the_database_can_hold(endpoint, values):
+    """A number in a path too big to be an id names nothing: not found."""
     for name, value in (values or {}).items():
         if isinstance(value, int) and value > MAX_ID:
             raise NotFound(f"There is no {name.removesuffix('_id')} with that number")

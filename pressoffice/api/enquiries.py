@@ -17,7 +17,7 @@ from ..auth import public
 from ..domain import enquiries as rules
 from ..domain.routing import parse_instant
 from ..extensions import db, limiter
-from ..models import Enquiry, User
+from ..models import MAX_ID, Enquiry, User
 from ..services import accounts, office_calendar
 from ..services import enquiries as service
 from ..services.errors import ValidationFailed
@@ -106,7 +106,7 @@ def routing():
 def _resolve_assignee(value: Any, errors: dict[str, str]) -> int | None:
     """A member of staff by id or email address."""
     user: User | None = None
-    if isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID:
         user = db.session.get(User, value)
     elif isinstance(value, str) and value.strip():
         user = accounts.find_user_by_email(value)
@@ -163,7 +163,11 @@ def _parse_submission(body: dict[str, Any], staff: User | None) -> tuple[dict, A
     if staff and body.get("assignee") is not None:
         raw["assignee_id"] = _resolve_assignee(body["assignee"], errors)
     if staff and body.get("release_id") is not None:
-        raw["release_id"] = body["release_id"]
+        release_id = body["release_id"]
+        if isinstance(release_id, int) and not isinstance(release_id, bool):
+            raw["release_id"] = release_id
+        else:
+            errors["release_id"] = "Give the number of the release, as a whole number"
     if errors:
         raise ValidationFailed(errors)
     return raw, received_at, urgent

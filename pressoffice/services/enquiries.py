@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload
 from ..domain import enquiries as rules
 from ..domain.routing import OUT_OF_HOURS, ROUTES, OfficeCalendar
 from ..extensions import db
-from ..models import Enquiry, EnquiryCounter, EnquiryEvent, Release, User
+from ..models import MAX_ID, Enquiry, EnquiryCounter, EnquiryEvent, Release, User
 from ..timefmt import iso_utc
 from . import office_calendar, rota
 from .csv_export import csv_text
@@ -48,11 +48,18 @@ def next_reference_number(day: date) -> int:
     return db.session.execute(statement).scalar_one()
 
 
-def _active_user(user_id: Any, field_name: str, errors: dict[str, str]) -> User | None:
+def _row_id(value: Any) -> int | None:
+    """``value`` as an id the database can hold, or None."""
     try:
-        user = db.session.get(User, int(user_id))
+        number = int(value)
     except (TypeError, ValueError):
-        user = None
+        return None
+    return number if 1 <= number <= MAX_ID else None
+
+
+def _active_user(user_id: Any, field_name: str, errors: dict[str, str]) -> User | None:
+    key = _row_id(user_id)
+    user = db.session.get(User, key) if key is not None else None
     if user is None or not user.active:
         errors[field_name] = "Choose a member of staff from the list"
         return None
@@ -88,10 +95,7 @@ def log_enquiry(
         assignee = _active_user(raw["assignee_id"], "assignee_id", errors)
     release_id = None
     if raw.get("release_id") not in (None, ""):
-        try:
-            release_id = int(raw["release_id"])
-        except (TypeError, ValueError):
-            release_id = None
+        release_id = _row_id(raw["release_id"])
         if release_id is None or db.session.get(Release, release_id) is None:
             errors["release_id"] = "Choose a release from the list"
     if errors:
@@ -216,7 +220,8 @@ def parse_filters(args: Mapping[str, Any]) -> EnquiryFilters:
         errors["status"] = "Status must be one of " + ", ".join(STATUS_FILTERS)
     assignee = text("assignee")
     if assignee and assignee != UNASSIGNED:
-        if not assignee.isdigit() or db.session.get(User, int(assignee)) is None:
+        key = _row_id(assignee) if assignee.isdigit() else None
+        if key is None or db.session.get(User, key) is None:
             errors["assignee"] = "No such member of staff"
     dates = {}
     for name in ("from", "to"):

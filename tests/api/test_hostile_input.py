@@ -4,8 +4,11 @@ field where there is one, never a server error, and changes nothing."""
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
-from tests.factories import create_release
+from pressoffice.extensions import db
+from pressoffice.models import Enquiry
+from tests.factories import create_release, make_enquiry
 
 TOO_BIG = 2**63  # past what the database can hold as an id
 
@@ -52,3 +55,46 @@ def test_an_id_too_big_for_the_database_is_not_found(staff_api, officer, method,
     error = contract_error(staff_api(method, url, body), 404)
 
     assert error["code"] == "not_found"
+
+
+ENQUIRY = {"journalist_name": "Jo Reporter", "subject": "Figures", "email": "jo@example.org"}
+
+
+def _enquiry_count() -> int:
+    return db.session.scalar(sa.select(sa.func.count(Enquiry.id)))
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("release_id", TOO_BIG),
+        ("release_id", 1.5),
+        ("release_id", True),
+        ("release_id", "1"),
+        ("assignee", TOO_BIG),
+    ],
+)
+def test_a_staff_enquiry_naming_a_release_or_assignee_by_anything_but_its_number_is_refused(
+    staff_api, officer, field, value
+):
+    create_release(author=officer)
+    before = _enquiry_count()
+
+    error = contract_error(staff_api("POST", "/api/v1/enquiries", {**ENQUIRY, field: value}), 422)
+
+    assert field in error["fields"]
+    assert _enquiry_count() == before
+
+
+def test_assigning_to_a_number_too_big_for_the_database_names_the_assignee(staff_api, officer):
+    reference = make_enquiry().reference
+
+    response = staff_api("POST", f"/api/v1/enquiries/{reference}/assign", {"assignee": TOO_BIG})
+
+    assert "assignee" in contract_error(response, 422)["fields"]
+
+
+def test_filtering_enquiries_by_a_number_too_big_for_the_database_names_the_assignee(staff_api):
+    response = staff_api("GET", f"/api/v1/enquiries?assignee={TOO_BIG}")
+
+    assert "assignee" in contract_error(response, 422)["fields"]
