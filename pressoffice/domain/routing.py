@@ -250,9 +250,15 @@ def on_duty_at(instant: datetime, shifts: Iterable[S]) -> S | None:
 # --- instants given as text ------------------------------------------------------------------
 
 
+# Instants outside these years are typing mistakes; near the ends of the calendar, working
+# out the local day and its neighbours would run off it.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2999
+
+
 def parse_instant(text: str) -> datetime:
     """An ISO 8601 instant that carries an offset ("Z" or "+01:00"). A time without an offset
-    is ambiguous and refused."""
+    is ambiguous and refused, and so is one outside the years 1900 to 2999."""
     text = (text or "").strip()
     if not text:
         raise ValueError("Give an instant, for example 2016-12-27T10:00:00Z")
@@ -268,6 +274,8 @@ def parse_instant(text: str) -> datetime:
             "The instant needs a time-zone offset (for example Z or +01:00): a local time "
             "without one can be ambiguous"
         )
+    if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+        raise ValueError(f"Give an instant between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
     return parsed
 
 

@@ -98,3 +98,41 @@ def test_filtering_enquiries_by_a_number_too_big_for_the_database_names_the_assi
     response = staff_api("GET", f"/api/v1/enquiries?assignee={TOO_BIG}")
 
     assert "assignee" in contract_error(response, 422)["fields"]
+
+
+ABSURD_INSTANTS = [
+    "0001-01-01T00:00:00Z",
+    "0001-01-01T00:00:00+14:00",
+    "9999-12-31T23:59:59Z",
+    "9999-12-31T23:59:59-14:00",
+]
+
+
+@pytest.mark.parametrize("at", ABSURD_INSTANTS)
+def test_routing_at_an_absurd_year_names_the_instant(client, at):
+    response = client.get("/api/v1/routing", query_string={"at": at})
+
+    assert "at" in contract_error(response, 422)["fields"]
+
+
+@pytest.mark.parametrize("field", ["deadline", "received_at"])
+@pytest.mark.parametrize("value", ABSURD_INSTANTS)
+def test_an_enquiry_at_an_absurd_year_names_the_field(staff_api, field, value):
+    before = _enquiry_count()
+
+    error = contract_error(staff_api("POST", "/api/v1/enquiries", {**ENQUIRY, field: value}), 422)
+
+    assert field in error["fields"]
+    assert _enquiry_count() == before
+
+
+@pytest.mark.parametrize("value", ABSURD_INSTANTS)
+def test_an_embargo_at_an_absurd_year_names_the_field(staff_api, officer, value):
+    release = create_release(author=officer, state="approved")
+
+    response = staff_api(
+        "POST", f"/api/v1/releases/{release.id}/schedule", {"embargo_until": value}
+    )
+
+    assert "embargo_until" in contract_error(response, 422)["fields"]
+    assert staff_api("GET", f"/api/v1/releases/{release.id}").get_json()["status"] == "approved"
