@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
@@ -22,7 +22,8 @@ MESSAGES = {
     ),
     500: (
         "Sorry, there is a problem with the service",
-        "Try again later. Nothing you sent was lost.",
+        "Try again later. If you were saving a change, check whether it was saved before you "
+        "try again.",
     ),
 }
 
@@ -57,7 +58,12 @@ def render_error(status: int, message: str | None = None):
 def init_app(app) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        return render_error(exc.code or 500)
+        response = make_response(render_error(exc.code or 500))
+        # The exception's own headers carry what the status promises: Allow for a 405.
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def unexpected_error(exc: Exception):

@@ -167,7 +167,9 @@ class _Checker:
         if _CONTROL.search(value):
             self.errors[name] = f"{label} contains characters that cannot be shown"
         elif required and not value:
-            self.errors[name] = f"Enter {label[0].lower() + label[1:]}"
+            # "Enter the headline", but "Enter note 2": a numbered item needs no article.
+            article = "" if label[-1].isdigit() else "the "
+            self.errors[name] = f"Enter {article}{label[0].lower() + label[1:]}"
         elif len(value) > limit:
             self.errors[name] = (
                 f"{label} must be {limit:,} characters or fewer (it is {len(value):,})"

@@ -38,7 +38,7 @@ def test_good_content_is_accepted_with_whitespace_trimmed():
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"title": ""}, "title", "Enter headline"),
+        ({"title": ""}, "title", "Enter the headline"),
         ({"title": "x" * 201}, "title", "Headline must be 200 characters or fewer (it is 201)"),
         ({"body": "x" * 100_001}, "body", "Body must be 100,000 characters or fewer"),
         (
@@ -55,9 +55,9 @@ def test_good_content_is_accepted_with_whitespace_trimmed():
             "Enter a full web address",
         ),
         ({"links": [{"label": "Report", "url": "ftp://a.example/x"}]}, "links-0-url", "full web"),
-        ({"links": [{"label": "", "url": "https://a.example"}]}, "links-0-label", "Enter link"),
-        ({"quotes": [{"speaker": "", "text": "Words"}]}, "quotes-0-speaker", "Enter speaker"),
-        ({"quotes": [{"speaker": "Ann", "role": "Chief"}]}, "quotes-0-text", "Enter quote"),
+        ({"links": [{"label": "", "url": "https://a.example"}]}, "links-0-label", "Enter the link"),
+        ({"quotes": [{"speaker": "", "text": "Words"}]}, "quotes-0-speaker", "Enter the speaker"),
+        ({"quotes": [{"speaker": "Ann", "role": "Chief"}]}, "quotes-0-text", "Enter the quote"),
         ({"quotes": [{"speaker": "Ann", "text": "x"}] * 31}, "quotes", "at most 30 quotes"),
         ({"links": [{"label": "L", "url": "https://a.example"}] * 31}, "links", "at most 30"),
         ({"notes": ["A note"] * 31}, "notes", "at most 30 notes to editors"),

@@ -123,7 +123,7 @@ def test_a_failed_save_keeps_everything_typed_and_links_each_error_to_its_field(
     summary = {a["href"]: a.text for a in shown.select(".error-summary a")}
     assert summary["#title"] == "Headline must be 200 characters or fewer (it is 201)"
     assert "https://" in summary["#links-1-url"]
-    assert summary["#quotes-1-speaker"] == "Enter speaker"
+    assert summary["#quotes-1-speaker"] == "Enter the speaker"
     for field_id in ("title", "links-1-url", "quotes-1-speaker"):
         field = shown.find(id=field_id)
         assert field.find_parent(class_="form-group--error") is not None, field_id
