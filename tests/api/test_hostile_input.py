@@ -136,3 +136,18 @@ def test_an_embargo_at_an_absurd_year_names_the_field(staff_api, officer, value)
 
     assert "embargo_until" in contract_error(response, 422)["fields"]
     assert staff_api("GET", f"/api/v1/releases/{release.id}").get_json()["status"] == "approved"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("TRACE", "/api/v1/me", {"GET"}),
+        ("PUT", "/api/v1/releases", {"GET", "POST"}),
+        ("DELETE", "/api/v1/routing", {"GET"}),
+    ],
+)
+def test_a_method_the_api_does_not_take_says_which_it_does(staff_api, method, path, allowed):
+    response = staff_api(method, path)
+
+    assert contract_error(response, 405)["code"] == "method_not_allowed"
+    assert allowed <= {m.strip() for m in response.headers["Allow"].split(",")}
