@@ -239,3 +239,11 @@ def test_a_failed_sign_in_marks_the_email_field_and_links_to_it(client, page, of
     soup = BeautifulSoup(response.data, "html.parser")
     assert soup.select_one(".error-summary a")["href"] == "#email"
     assert "Enter a correct email address and password" in soup.select_one("#email-error").text
+
+
+def test_an_admin_viewing_their_own_account_is_not_offered_buttons_that_would_be_refused(
+    signed_in, admin
+):
+    own = signed_in(admin).get(f"/admin/users/{admin.id}")
+    assert own.find("button", string="Change role") is None
+    assert "This is your own account" in own.get_text()
