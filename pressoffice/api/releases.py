@@ -47,6 +47,14 @@ def _refuse_unknown(data: dict[str, Any], allowed: set[str]) -> None:
         )
 
 
+def _version(data: dict[str, Any]) -> int | None:
+    """The version a request names: a JSON whole number, never text, a fraction or true."""
+    value = data.get("version")
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+        raise ValidationFailed({"version": "The version must be a whole number, like 3"})
+    return value
+
+
 def release_json(release, now=None) -> dict[str, Any]:
     """The contract's release shape, with the computed status and instants in UTC."""
     status = service.release_status(release, now)
@@ -160,7 +168,7 @@ def update_release(release_id: int):
         service.update_release(
             release_id,
             actor=bearer_user(),
-            expected_version=data["version"],
+            expected_version=_version(data),
             change_note=data.get("change_note"),
             **content,
         )
@@ -197,7 +205,7 @@ def _transition(action: str):
             given["reason"] = _text(data, "reason")
         else:
             given["comment"] = _text(data, "comment")
-            given["expected_version"] = data.get("version")
+            given["expected_version"] = _version(data)
         if action == "approve":
             # An approval covers exactly the content the approver read: they must say which.
             given["require_version"] = True

@@ -151,3 +151,30 @@ def test_a_method_the_api_does_not_take_says_which_it_does(staff_api, method, pa
 
     assert contract_error(response, 405)["code"] == "method_not_allowed"
     assert allowed <= {m.strip() for m in response.headers["Allow"].split(",")}
+
+
+@pytest.mark.parametrize("version", ["1", True, 1.0, 1.5])
+def test_an_edit_naming_its_version_as_anything_but_a_whole_number_is_refused(
+    staff_api, officer, version
+):
+    release = create_release(author=officer)
+    assert release.version == 1
+
+    response = staff_api(
+        "PATCH", f"/api/v1/releases/{release.id}", {"version": version, "title": "Changed"}
+    )
+
+    assert "version" in contract_error(response, 422)["fields"]
+    assert staff_api("GET", f"/api/v1/releases/{release.id}").get_json()["version"] == 1
+
+
+@pytest.mark.parametrize("version", ["1", True, 1.5])
+def test_an_approval_naming_its_version_as_anything_but_a_whole_number_is_refused(
+    staff_api, officer, version
+):
+    release = create_release(author=officer, state="in_review")
+
+    response = staff_api("POST", f"/api/v1/releases/{release.id}/approve", {"version": version})
+
+    assert "version" in contract_error(response, 422)["fields"]
+    assert staff_api("GET", f"/api/v1/releases/{release.id}").get_json()["status"] == "in_review"
