@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from ..auth import public
+from ..domain.routing import ROUTES
 from . import bp
 
 
@@ -41,6 +42,7 @@ def _op(
     *,
     staff: bool = True,
     body: dict | None = None,
+    body_required: bool = True,
     parameters: list | None = None,
     tag: str = "",
 ) -> dict:
@@ -49,7 +51,7 @@ def _op(
         operation["security"] = []
     if body is not None:
         operation["requestBody"] = {
-            "required": True,
+            "required": body_required,
             "content": {"application/json": {"schema": body}},
         }
     if parameters:
@@ -67,22 +69,79 @@ def _path_param(name: str, kind: str = "string", description: str = "") -> dict:
     }
 
 
-def _query(name: str, description: str, kind: str = "string") -> dict:
+def _query(
+    name: str, description: str, kind: str = "string", required: bool = False, **schema
+) -> dict:
     return {
         "name": name,
         "in": "query",
-        "required": False,
-        "schema": {"type": kind},
+        "required": required,
+        "schema": {"type": kind, **schema},
         "description": description,
+        # Left empty, an optional parameter counts as not given.
+        "allowEmptyValue": not required,
     }
+
+
+def _page(name: str, maximum: int, description: str) -> dict:
+    """A page number or size: a whole number from 1; left empty, the default."""
+    return _query(name, description, "integer", minimum=1, maximum=maximum)
+
+
+# Text is refused when it holds control characters (other than tab and line breaks);
+# ``required`` text must also hold more than spaces.
+_SHOWN = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+_PRINTABLE = rf"^{_SHOWN}*$"
+_NOT_BLANK = rf"^{_SHOWN}*[^\s\x00-\x08\x0b\x0c\x0e-\x1f\x7f]{_SHOWN}*$"
+
+
+def _text(limit: int, *, required: bool = False, **extra) -> dict:
+    return {
+        "type": "string",
+        "maxLength": limit,
+        "pattern": _NOT_BLANK if required else _PRINTABLE,
+        **extra,
+    }
+
+
+def _object(properties: dict, *required: str, **extra) -> dict:
+    """A JSON object of exactly these fields: any other is refused by name."""
+    schema = {"type": "object", "properties": properties, "additionalProperties": False}
+    if required:
+        schema["required"] = list(required)
+    return {**schema, **extra}
 
 
 RELEASE_ID = _path_param("release_id", "integer", "The release's number")
 REFERENCE = _path_param("reference", "string", "ENQ-YYYYMMDD-NNNN")
+INSTANT_HELP = "ISO 8601 with an offset, e.g. 2016-12-01T00:01:00+00:00, in the years 1900-2999"
 INSTANT = {
     "type": "string",
     "format": "date-time",
-    "description": "ISO 8601 with an offset, e.g. 2016-12-01T00:01:00+00:00",
+    "pattern": "^(19|2[0-9])[0-9][0-9]-",
+    "description": INSTANT_HELP,
+}
+
+RELEASE_STATUSES = ["draft", "in_review", "approved", "scheduled", "published", "withdrawn"]
+
+# Headline: one line, so no line breaks either.
+_HEADLINE = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
+
+# An optional field sent as null counts as empty.
+RELEASE_CONTENT = {
+    "title": {"type": "string", "maxLength": 200, "pattern": _HEADLINE},
+    "summary": _text(1000, nullable=True),
+    "body": _text(100000, description="Markdown", nullable=True),
+    "quotes": {"type": "array", "maxItems": 30, "items": _ref("Quote"), "nullable": True},
+    "notes": {"type": "array", "maxItems": 30, "items": _text(5000), "nullable": True},
+    "links": {"type": "array", "maxItems": 30, "items": _ref("Link"), "nullable": True},
+}
+
+# Enquiry text: anything but blank where it is required.
+_SAID = {"type": "string", "minLength": 1, "pattern": "\\S"}
+STAFF_MEMBER = {
+    "anyOf": [{"type": "integer", "minimum": 1}, {"type": "string", "minLength": 1}],
+    "description": "A member of staff: their id or email address",
 }
 
 SCHEMAS = {
@@ -106,47 +165,38 @@ SCHEMAS = {
         "required": ["speaker", "text"],
         "properties": {
             "key": {"type": "string", "readOnly": True},
-            "speaker": {"type": "string"},
-            "role": {"type": "string"},
-            "text": {"type": "string"},
+            "speaker": _text(120, required=True),
+            "role": _text(200, nullable=True),
+            "text": _text(5000, required=True),
         },
     },
     "Link": {
         "type": "object",
         "required": ["label", "url"],
-        "properties": {"label": {"type": "string"}, "url": {"type": "string", "format": "uri"}},
-    },
-    "ReleaseInput": {
-        "type": "object",
-        "required": ["title"],
         "properties": {
-            "title": {"type": "string", "maxLength": 200},
-            "summary": {"type": "string"},
-            "body": {"type": "string", "maxLength": 100000, "description": "Markdown"},
-            "quotes": {"type": "array", "maxItems": 30, "items": _ref("Quote")},
-            "notes": {"type": "array", "maxItems": 30, "items": {"type": "string"}},
-            "links": {"type": "array", "maxItems": 30, "items": _ref("Link")},
+            "label": _text(200, required=True),
+            "url": {
+                "type": "string",
+                "format": "uri",
+                "maxLength": 2000,
+                "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#\\s]",
+                "description": "A full web address starting with https:// or http://",
+            },
         },
     },
-    "ReleasePatch": {
-        "allOf": [
-            _ref("ReleaseInput"),
-            {
-                "type": "object",
-                "required": ["version"],
-                "properties": {
-                    "version": {
-                        "type": "integer",
-                        "description": "The version the edit started from",
-                    },
-                    "change_note": {
-                        "type": "string",
-                        "description": "Required for a correction to a published release",
-                    },
-                },
-            },
-        ]
-    },
+    "ReleaseInput": _object(RELEASE_CONTENT, "title"),
+    "ReleasePatch": _object(
+        {
+            **RELEASE_CONTENT,
+            "version": {"type": "integer", "description": "The version the edit started from"},
+            "change_note": _text(
+                1000, description="Required for a correction to a published release"
+            ),
+        },
+        "version",
+        description="Changes only the fields it names. The read-only fields of a release's "
+        "answer may be sent back unchanged; changing one is refused.",
+    ),
     "Release": {
         "type": "object",
         "properties": {
@@ -160,7 +210,7 @@ SCHEMAS = {
             "links": {"type": "array", "items": _ref("Link")},
             "status": {
                 "type": "string",
-                "enum": ["draft", "in_review", "approved", "scheduled", "published", "withdrawn"],
+                "enum": RELEASE_STATUSES,
                 "description": "Computed: a scheduled release is published once its embargo passes",
             },
             "version": {"type": "integer"},
@@ -197,16 +247,38 @@ SCHEMAS = {
     "EnquiryInput": {
         "type": "object",
         "required": ["journalist_name", "subject"],
+        "additionalProperties": False,
         "properties": {
-            "journalist_name": {"type": "string"},
-            "outlet": {"type": "string"},
-            "email": {"type": "string", "format": "email"},
-            "phone": {"type": "string"},
-            "subject": {"type": "string"},
-            "details": {"type": "string"},
-            "deadline": INSTANT,
-            "channel": {"type": "string", "enum": ["phone", "email", "web_form", "in_person"]},
-            "release_id": {"type": "integer"},
+            "journalist_name": {**_SAID, "maxLength": 120},
+            "outlet": {"type": "string", "maxLength": 120, "nullable": True},
+            "email": {"type": "string", "format": "email", "maxLength": 254, "nullable": True},
+            "phone": {
+                "type": "string",
+                "maxLength": 40,
+                "nullable": True,
+                "description": "Digits, spaces, + and brackets: 6 to 15 digits",
+            },
+            "subject": {**_SAID, "maxLength": 200},
+            "details": {"type": "string", "maxLength": 5000, "nullable": True},
+            "deadline": {
+                **INSTANT,
+                "nullable": True,
+                "description": "After the time received; " + INSTANT_HELP,
+            },
+            "channel": {
+                "type": "string",
+                "enum": ["phone", "email", "web_form", "in_person"],
+                "description": "Staff tokens only",
+            },
+            "release_id": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "Staff tokens only: the release the enquiry is about",
+            },
+            "assignee": {
+                **STAFF_MEMBER,
+                "description": "Staff tokens only: who handles it, by id or email address",
+            },
             "urgent": {
                 "type": "boolean",
                 "description": "Urgent: the answer then gives the number to call now",
@@ -252,15 +324,26 @@ RESPONSES = {
 }
 
 
+ACTION_FIELDS = {
+    "comment": {"type": "string", "nullable": True},
+    "version": {
+        "type": "integer",
+        "nullable": True,
+        "description": "The version acted on; refused when stale",
+    },
+}
+
+
 def _release_action(name: str, summary: str, body: dict | None = None) -> dict:
     return {
         "post": _op(
             summary,
             {
                 "200": _json(_ref("Release"), "The release after the action"),
-                **_errors("401", "403", "404", "409", "422"),
+                **_errors("400", "401", "403", "404", "409", "422"),
             },
-            body=body or {"type": "object", "properties": {"comment": {"type": "string"}}},
+            body=body or _object(ACTION_FIELDS),
+            body_required=bool(body and body.get("required")),
             parameters=[RELEASE_ID],
             tag="releases",
         )
@@ -283,7 +366,14 @@ PATHS = {
             "Which line answers at an instant",
             {"200": _json(_ref("Routing"), "The route"), **_errors("400", "422")},
             staff=False,
-            parameters=[_query("at", "ISO 8601 instant with an offset; default now")],
+            parameters=[
+                _query(
+                    "at",
+                    INSTANT_HELP + "; default now",
+                    format="date-time",
+                    pattern=INSTANT["pattern"],
+                )
+            ],
             tag="enquiries",
         )
     },
@@ -299,14 +389,18 @@ PATHS = {
             "List enquiries",
             {"200": {"description": "A page of enquiries"}, **_errors("401", "422")},
             parameters=[
-                _query("route", "office_hours or out_of_hours"),
-                _query("status", "new, assigned, answered or closed"),
-                _query("assignee", "user id or email"),
-                _query("from", "received on or after (ISO 8601)"),
-                _query("to", "received before (ISO 8601)"),
+                _query("route", "office_hours or out_of_hours", enum=list(ROUTES)),
+                _query(
+                    "status",
+                    "new, assigned, answered or closed; open is any but closed",
+                    enum=["new", "assigned", "answered", "closed", "open"],
+                ),
+                _query("assignee", "a member of staff's id, or none for unassigned"),
+                _query("from", "received on or after this London date", format="date"),
+                _query("to", "received on or before this London date", format="date"),
                 _query("q", "free text"),
-                _query("page", "page number", "integer"),
-                _query("per_page", "rows per page", "integer"),
+                _page("page", 10**9, "page number"),
+                _page("per_page", 200, "rows per page"),
             ],
             tag="enquiries",
         ),
@@ -322,8 +416,11 @@ PATHS = {
     "/api/v1/enquiries/{reference}/assign": {
         "post": _op(
             "Assign",
-            {"200": _json(_ref("Enquiry"), "Assigned"), **_errors("401", "404", "409", "422")},
-            body={"type": "object", "properties": {"assignee": {"type": "string"}}},
+            {
+                "200": _json(_ref("Enquiry"), "Assigned"),
+                **_errors("400", "401", "404", "409", "422"),
+            },
+            body=_object({"assignee": STAFF_MEMBER}, "assignee"),
             parameters=[REFERENCE],
             tag="enquiries",
         )
@@ -331,8 +428,11 @@ PATHS = {
     "/api/v1/enquiries/{reference}/respond": {
         "post": _op(
             "Record the response",
-            {"200": _json(_ref("Enquiry"), "Answered"), **_errors("401", "404", "409", "422")},
-            body={"type": "object", "properties": {"response": {"type": "string"}}},
+            {
+                "200": _json(_ref("Enquiry"), "Answered"),
+                **_errors("400", "401", "404", "409", "422"),
+            },
+            body=_object({"response": {**_SAID, "maxLength": 10000}}, "response"),
             parameters=[REFERENCE],
             tag="enquiries",
         )
@@ -340,7 +440,12 @@ PATHS = {
     "/api/v1/enquiries/{reference}/close": {
         "post": _op(
             "Close",
-            {"200": _json(_ref("Enquiry"), "Closed"), **_errors("401", "404", "409")},
+            {
+                "200": _json(_ref("Enquiry"), "Closed"),
+                **_errors("400", "401", "404", "409", "422"),
+            },
+            body=_object({"comment": {"type": "string", "maxLength": 2000}}),
+            body_required=False,
             parameters=[REFERENCE],
             tag="enquiries",
         )
@@ -354,12 +459,12 @@ PATHS = {
         ),
         "get": _op(
             "List releases",
-            {"200": {"description": "A page of releases"}, **_errors("401")},
+            {"200": {"description": "A page of releases"}, **_errors("401", "422")},
             parameters=[
-                _query("status", "computed status"),
-                _query("q", "free text"),
-                _query("page", "page number", "integer"),
-                _query("per_page", "rows per page", "integer"),
+                _query("status", "computed status", enum=RELEASE_STATUSES),
+                _query("q", "words in the headline"),
+                _page("page", 1_000_000, "page number"),
+                _page("per_page", 100, "rows per page (default 50)"),
             ],
             tag="releases",
         ),
@@ -384,10 +489,8 @@ PATHS = {
         "approve",
         "Sign off (not the author nor the last editor); refused while a quote waits for its "
         "speaker unless signoff_override gives the reason to go ahead",
-        {
-            "type": "object",
-            "required": ["version"],
-            "properties": {
+        _object(
+            {
                 "comment": {"type": "string"},
                 "version": {
                     "type": "integer",
@@ -395,20 +498,19 @@ PATHS = {
                 },
                 "signoff_override": {"type": "string"},
             },
-        },
+            "version",
+        ),
     ),
     "/api/v1/releases/{release_id}/request-changes": _release_action(
-        "request-changes", "Send back with a comment (required)"
+        "request-changes",
+        "Send back with a comment (required)",
+        _object({**ACTION_FIELDS, "comment": _SAID}, "comment"),
     ),
     "/api/v1/releases/{release_id}/publish": _release_action("publish", "Publish now"),
     "/api/v1/releases/{release_id}/schedule": _release_action(
         "schedule",
         "Schedule under embargo",
-        {
-            "type": "object",
-            "required": ["embargo_until"],
-            "properties": {"embargo_until": INSTANT, "comment": {"type": "string"}},
-        },
+        _object({**ACTION_FIELDS, "embargo_until": INSTANT}, "embargo_until"),
     ),
     "/api/v1/releases/{release_id}/unschedule": _release_action(
         "unschedule", "Cancel the schedule"
@@ -416,7 +518,7 @@ PATHS = {
     "/api/v1/releases/{release_id}/withdraw": _release_action(
         "withdraw",
         "Withdraw with a public reason",
-        {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}},
+        _object({"reason": {**_SAID, "maxLength": 2000}}, "reason"),
     ),
     "/api/v1/releases/{release_id}/history": {
         "get": _op(
@@ -432,8 +534,8 @@ PATHS = {
             {"200": {"description": "Side by side"}, **_errors("401", "404", "422")},
             parameters=[
                 RELEASE_ID,
-                _query("old", "revision number", "integer"),
-                _query("new", "revision number", "integer"),
+                _query("old", "revision number", "integer", required=True, minimum=1),
+                _query("new", "revision number", "integer", required=True, minimum=1),
             ],
             tag="releases",
         )
@@ -443,17 +545,18 @@ PATHS = {
             "Give a named journalist an embargoed preview link",
             {
                 "201": _json(_ref("Recipient"), "The link, shown once"),
-                **_errors("401", "404", "409", "422"),
+                **_errors("400", "401", "404", "409", "422"),
             },
-            body={
-                "type": "object",
-                "required": ["name", "outlet", "email"],
-                "properties": {
-                    "name": {"type": "string"},
-                    "outlet": {"type": "string"},
-                    "email": {"type": "string", "format": "email"},
+            body=_object(
+                {
+                    "name": {**_SAID, "maxLength": 120},
+                    "outlet": {**_SAID, "maxLength": 120},
+                    "email": {"type": "string", "format": "email", "maxLength": 254},
                 },
-            },
+                "name",
+                "outlet",
+                "email",
+            ),
             parameters=[RELEASE_ID],
             tag="previews",
         ),
@@ -475,9 +578,12 @@ PATHS = {
     "/api/v1/public/releases": {
         "get": _op(
             "Published releases, newest first",
-            {"200": {"description": "A page of published releases"}},
+            {"200": {"description": "A page of published releases"}, **_errors("422")},
             staff=False,
-            parameters=[_query("page", "page number", "integer")],
+            parameters=[
+                _page("page", 1_000_000, "page number"),
+                _page("per_page", 100, "releases per page (default 20)"),
+            ],
             tag="public",
         )
     },
