@@ -133,7 +133,12 @@ RELEASE_CONTENT = {
     "summary": _text(1000, nullable=True),
     "body": _text(100000, description="Markdown", nullable=True),
     "quotes": {"type": "array", "maxItems": 30, "items": _ref("Quote"), "nullable": True},
-    "notes": {"type": "array", "maxItems": 30, "items": _text(5000), "nullable": True},
+    "notes": {
+        "type": "array",
+        "maxItems": 30,
+        "items": _text(5000, nullable=True),
+        "nullable": True,
+    },
     "links": {"type": "array", "maxItems": 30, "items": _ref("Link"), "nullable": True},
 }
 
