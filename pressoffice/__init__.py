@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, abort
 
 from config import ConfigError, config_for
 
@@ -77,6 +77,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from . import errors
 
     errors.init_app(app)
+    app.url_value_preprocessor(_ids_the_database_can_hold)
 
     @app.after_request
     def security_headers(response):
@@ -94,6 +95,16 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         return response
 
     return app
+
+
+def _ids_the_database_can_hold(_endpoint, values) -> None:
+    """Every number in a route names a row: one too big to be an id names nothing (404),
+    instead of reaching the database, which would refuse it."""
+    from .models import MAX_ID
+
+    for value in (values or {}).values():
+        if isinstance(value, int) and value > MAX_ID:
+            abort(404)
 
 
 def _init_sqlite(app: Flask) -> None:

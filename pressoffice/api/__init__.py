@@ -32,14 +32,6 @@ def _service_error(exc: ServiceError):
     return response
 
 
-@bp.url_value_preprocessor
-def _ids_the_database_can_hold(endpoint, values):
-    """A number in a path too big to be an id names nothing: not found."""
-    for name, value in (values or {}).items():
-        if isinstance(value, int) and value > MAX_ID:
-            raise NotFound(f"There is no {name.removesuffix('_id')} with that number")
-
-
 _UNSET = object()
 
 

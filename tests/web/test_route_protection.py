@@ -111,3 +111,13 @@ def test_api_routes_for_approvers_refuse_an_officer_token(app, client, app_ctx, 
             continue
         response = client.open(_example_url(rule), method=_method(rule), headers=headers)
         assert response.status_code == 403, f"{rule.rule} answered {response.status_code}"
+
+
+def test_a_number_too_big_to_be_an_id_is_a_plain_not_found_on_pages_and_api(
+    client, officer, api_token
+):
+    login(client, officer)
+    page = client.get(f"/releases/{2**63}")
+    assert page.status_code == 404 and b"Page not found" in page.data
+    api = client.get(f"/api/v1/releases/{2**63}", headers=api_token(officer))
+    assert api.status_code == 404 and api.get_json()["error"]["code"] == "not_found"
