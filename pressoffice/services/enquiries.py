@@ -22,6 +22,7 @@ from . import office_calendar, rota
 from .csv_export import csv_text
 from .errors import NotFound, ValidationFailed, WrongState
 from .paging import Page
+from .text_search import contains
 
 PER_PAGE = 50
 MAX_PER_PAGE = 200
@@ -253,16 +254,6 @@ def _london_midnight(day: date, calendar: OfficeCalendar) -> datetime:
     return datetime.combine(day, time(0), tzinfo=calendar.timezone).astimezone(UTC)
 
 
-def _contains(column, text: str):
-    """Case-insensitive "contains", with %, _ and / in the text taken literally. SQLite's
-    LIKE already ignores case (for ASCII letters) and is several times faster without
-    lower() on every column; PostgreSQL has ILIKE."""
-    pattern = "%" + text.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
-    if db.session.get_bind().dialect.name == "sqlite":
-        return column.like(pattern, escape="/")
-    return column.ilike(pattern, escape="/")
-
-
 def filtered_query(filters: EnquiryFilters, now: datetime) -> sa.Select:
     """SELECT of the enquiries matching ``filters``, newest first."""
     calendar = OfficeCalendar.from_config(current_app.config)
@@ -278,7 +269,7 @@ def filtered_query(filters: EnquiryFilters, now: datetime) -> sa.Select:
     elif filters.assignee:
         query = query.where(Enquiry.assignee_id == int(filters.assignee))
     if filters.outlet:
-        query = query.where(_contains(Enquiry.outlet, filters.outlet))
+        query = query.where(contains(Enquiry.outlet, filters.outlet))
     if filters.date_from:
         query = query.where(Enquiry.received_at >= _london_midnight(filters.date_from, calendar))
     if filters.date_to:
@@ -288,7 +279,7 @@ def filtered_query(filters: EnquiryFilters, now: datetime) -> sa.Select:
         query = query.where(
             sa.or_(
                 *(
-                    _contains(column, filters.q)
+                    contains(column, filters.q)
                     for column in (
                         Enquiry.reference,
                         Enquiry.journalist_name,

@@ -44,6 +44,7 @@ from ..models import Attachment, Release, ReleaseEvent, ReleaseRevision, User
 from ..timefmt import iso_utc
 from .errors import NotAllowed, NotFound, StaleVersion, ValidationFailed, WrongState
 from .paging import Page
+from .text_search import contains
 
 # The one answer for anything the public may not see, so an embargoed release cannot be told
 # apart from one that never existed.
@@ -1025,7 +1026,7 @@ def list_releases(
             raise ValidationFailed({"status": "Choose one of: " + ", ".join(workflow.STATE_LABELS)})
         query = query.where(_status_clause(status, now))
     if q and q.strip():
-        query = query.where(Release.title.ilike(f"%{q.strip()}%"))
+        query = query.where(contains(Release.title, q.strip()))
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
     items = list(
         db.session.scalars(

@@ -507,3 +507,11 @@ def test_changes_requested_on_a_correction_keep_it_pending_and_the_public_versio
     assert releases.has_pending_correction(release)
     assert release.notice == "Amir Approver asked for changes: Check the figures again"
     assert releases.load_public_release(release.slug).content.body != "A hasty correction"
+
+
+def test_searching_headlines_takes_percent_and_underscore_literally(officer):
+    create_release(author=officer, title="Pay rises of 2% for staff")
+    create_release(author=officer, title="Budget for prisons")
+    assert [r.title for r in releases.list_releases(q="2%").items] == ["Pay rises of 2% for staff"]
+    assert releases.list_releases(q="%_").items == []
+    assert [r.title for r in releases.list_releases(q="BUDGET").items] == ["Budget for prisons"]
