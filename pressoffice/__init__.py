@@ -51,8 +51,9 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     limiter.init_app(app)
     _init_sqlite(app)
 
-    from . import auth, navigation, timefmt
+    from . import auth, input_guard, navigation, timefmt
 
+    input_guard.init_app(app)
     auth.init_app(app)
     timefmt.init_app(app)
     navigation.init_app(app)
