@@ -47,6 +47,27 @@ def _refuse_unknown(data: dict[str, Any], allowed: set[str]) -> None:
         )
 
 
+# What a quote or a link may carry: anything else would be dropped unseen, so it is refused.
+ROW_FIELDS = {"quotes": {"key", "speaker", "role", "text"}, "links": {"label", "url"}}
+
+
+def _refuse_unknown_in_rows(data: dict[str, Any]) -> None:
+    errors = {}
+    for list_name, allowed in ROW_FIELDS.items():
+        rows = data.get(list_name)
+        if not isinstance(rows, list):
+            continue
+        for index, row in enumerate(rows):
+            if isinstance(row, dict):
+                for name in sorted(set(row) - allowed):
+                    errors[f"{list_name}-{index}-{name}"] = (
+                        f"A {list_name[:-1]} has no field {name!r}: use "
+                        + ", ".join(sorted(allowed - {"key"}))
+                    )
+    if errors:
+        raise ValidationFailed(errors)
+
+
 def _version(data: dict[str, Any]) -> int | None:
     """The version a request names: a JSON whole number, never text, a fraction or true."""
     value = data.get("version")
@@ -106,6 +127,7 @@ def _stale_answer(exc: StaleVersion) -> StaleVersion:
 def create_release():
     data = json_body()
     _refuse_unknown(data, set(CONTENT_FIELDS))
+    _refuse_unknown_in_rows(data)
     release = service.create_release(
         actor=bearer_user(), **{name: data.get(name) for name in CONTENT_FIELDS}
     )
@@ -145,6 +167,7 @@ def get_release(release_id: int):
 def update_release(release_id: int):
     data = json_body()
     _refuse_unknown(data, {*CONTENT_FIELDS, "version", "change_note"} | READ_ONLY_FIELDS)
+    _refuse_unknown_in_rows(data)
     if "version" not in data:
         raise ValidationFailed(
             {"version": "Give the version of the release this edit started from"}

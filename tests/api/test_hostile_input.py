@@ -178,3 +178,22 @@ def test_an_approval_naming_its_version_as_anything_but_a_whole_number_is_refuse
 
     assert "version" in contract_error(response, 422)["fields"]
     assert staff_api("GET", f"/api/v1/releases/{release.id}").get_json()["status"] == "in_review"
+
+
+def test_a_quote_or_link_with_a_field_the_api_does_not_know_is_refused_not_dropped(
+    staff_api, app_ctx
+):
+    from pressoffice.models import Release
+
+    response = staff_api(
+        "POST",
+        "/api/v1/releases",
+        {
+            "title": "Figures",
+            "quotes": [{"speaker": "Ann", "text": "Yes", "photo": "ann.jpg"}],
+            "links": [{"label": "Report", "url": "https://example.org/r", "title": "x"}],
+        },
+    )
+    error = contract_error(response, 422)
+    assert set(error["fields"]) == {"quotes-0-photo", "links-0-title"}
+    assert db.session.query(Release).count() == 0
