@@ -8,9 +8,8 @@ from flask import Blueprint, jsonify, request
 
 from .. import clock
 from ..domain.roles import has_role
-from ..models import MAX_ID
 from ..services import accounts
-from ..services.errors import NotFound, ServiceError
+from ..services.errors import ServiceError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

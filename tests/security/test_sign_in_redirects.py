@@ -43,6 +43,10 @@ HOSTILE = [
 def test_a_sign_in_link_cannot_send_the_officer_to_another_site(client, officer, next_url):
     response = _sign_in(client, officer, next_url)
 
+    if response.status_code == 400:
+        # A NUL character is refused before sign-in is even tried: nowhere to be sent.
+        assert "\x00" in next_url
+        return
     assert response.status_code == 302
     location = response.headers["Location"]
     # What a browser follows, once it has dropped tabs and line breaks.
