@@ -109,20 +109,13 @@ def _ids_the_database_can_hold(_endpoint, values) -> None:
 
 
 def _init_sqlite(app: Flask) -> None:
-    """SQLite needs foreign keys switched on, and waits for a busy writer instead of failing."""
-    from sqlalchemy import event
-
+    """SQLite: foreign keys, WAL, a busy timeout and write transactions that lock first."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
+    from .services.unit_of_work import configure_sqlite
 
     with app.app_context():
-
-        @event.listens_for(db.engine, "connect")
-        def _pragmas(dbapi_connection, _record):
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=10000")
-            cursor.close()
+        configure_sqlite(db.engine)
 
 
 __all__ = ["create_app", "ConfigError"]
