@@ -60,13 +60,13 @@ def _scratch_postgres_database(url: str) -> tuple[str, callable]:
 
 class IsolatedClient(FlaskClient):
     """Runs each request in its own application context, as a real server does, even while
-    the test itself holds one; then expires the test's objects so it sees what the request
-    committed."""
+    the test itself holds one; then ends the test's read transaction (which on SQLite reads one
+    snapshot) and expires its objects, so it sees what the request committed."""
 
     def open(self, *args, **kwargs):
         response = contextvars.Context().run(super().open, *args, **kwargs)
         if has_app_context():
-            db.session.expire_all()
+            db.session.rollback()
         return response
 
 

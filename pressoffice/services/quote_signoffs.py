@@ -29,6 +29,8 @@ from ..models import QuoteSignoff, Release, User
 from . import mail, secret_links
 from . import releases as release_service
 from .errors import NotFound, ValidationFailed, WrongState
+from .releases.signoff_rules import quotes_awaiting_signoff, void_changed_signoffs  # noqa: F401
+from .unit_of_work import unit_of_work
 
 LINK_NOT_FOUND = "There is no page at this address"
 
@@ -62,10 +64,37 @@ def request_signoff(
     now: datetime | None = None,
 ) -> RequestedSignoff:
     """Ask the person quoted to sign off one quote. A new request replaces an earlier one for the
-    same quote (its link stops working). Not for a release that is already public."""
-    now = clock.instant(now)
+    same quote (its link stops working). Not for a release that is already public. The link is
+    emailed after the request is stored, so a failure to send never loses it."""
+    requested = _store_signoff_request(
+        release_id, quote_key, actor=actor, name=name, email=email, now=clock.instant(now)
+    )
+    emailed = secret_links.email_if_configured(
+        lambda: mail.send_signoff_link(
+            requested.name, requested.email, requested.release_title, requested.url
+        )
+    )
+    return RequestedSignoff(
+        token=requested.token, url=requested.url, emailed=emailed, signoff=requested.signoff
+    )
+
+
+@dataclass(frozen=True)
+class _StoredRequest:
+    token: str
+    url: str
+    signoff: QuoteSignoff
+    name: str
+    email: str
+    release_title: str
+
+
+@unit_of_work
+def _store_signoff_request(
+    release_id: int | str, quote_key: str, *, actor: User, name: Any, email: Any, now: datetime
+) -> _StoredRequest:
     actor = secret_links.staff_member(actor)
-    release = release_service.get_release(release_id)
+    release = _lock_release(release_id)
     status = computed_status(release.state, release.embargo_until, now)
     if status in ("published", "withdrawn"):
         raise WrongState("This release is already public: its quotes can no longer be signed off")
@@ -74,11 +103,13 @@ def request_signoff(
     if errors:
         raise ValidationFailed(errors)
     for earlier in db.session.scalars(
-        sa.select(QuoteSignoff).where(
+        sa.select(QuoteSignoff)
+        .where(
             QuoteSignoff.release_id == release.id,
             QuoteSignoff.quote_key == quote.key,
             QuoteSignoff.status.in_(links.ACTIVE),
         )
+        .with_for_update()
     ):
         earlier.status = links.REVOKED
     link = secret_links.new_link(now, links.SIGNOFF_LINK_LIFETIME)
@@ -103,12 +134,23 @@ def request_signoff(
         comment=f"Asked {cleaned['name']} to sign off "
         + links.quote_described(quote.speaker, quote.text),
     )
-    db.session.commit()
-    url = secret_links.link_url("signoff", link.token)
-    emailed = secret_links.email_if_configured(
-        lambda: mail.send_signoff_link(signoff.name, signoff.email, release.title, url)
+    db.session.flush()
+    return _StoredRequest(
+        token=link.token,
+        url=secret_links.link_url("signoff", link.token),
+        signoff=signoff,
+        name=signoff.name,
+        email=signoff.email,
+        release_title=release.title,
     )
-    return RequestedSignoff(token=link.token, url=url, emailed=emailed, signoff=signoff)
+
+
+def _lock_release(release_id: int | str) -> Release:
+    try:
+        key = int(release_id)
+    except (TypeError, ValueError):
+        raise NotFound("There is no release with that number") from None
+    return release_service.lock_release(key)
 
 
 # --- what the speaker sees ----------------------------------------------------------------
@@ -133,8 +175,11 @@ class QuoteInContext:
         return bool(links.may_answer_signoff(self.signoff.status))
 
 
-def _load_by_token(token: str, now: datetime) -> tuple[QuoteSignoff, Release]:
-    signoff, release = secret_links.find_by_token(QuoteSignoff, token, LINK_NOT_FOUND)
+def _load_by_token(
+    token: str, now: datetime, *, lock: bool = False
+) -> tuple[QuoteSignoff, Release]:
+    find = secret_links.lock_by_token if lock else secret_links.find_by_token
+    signoff, release = find(QuoteSignoff, token, LINK_NOT_FOUND)
     facts = links.LinkFacts(revoked_at=None, expires_at=signoff.expires_at)
     if not links.signoff_link_works(
         facts, signoff.status, release.state, release.embargo_until, now
@@ -171,6 +216,7 @@ def open_signoff(token: str, now: datetime | None = None) -> QuoteInContext:
     )
 
 
+@unit_of_work
 def answer_signoff(
     token: str,
     *,
@@ -180,13 +226,21 @@ def answer_signoff(
     now: datetime | None = None,
 ) -> QuoteSignoff:
     """The speaker approves their quote (``decision`` "approve") or proposes new wording
-    ("propose", with ``proposed_text`` and an optional comment). The release is not changed."""
+    ("propose", with ``proposed_text`` and an optional comment). The release is not changed.
+
+    The release is locked before the sign-off is read, so an officer's edit of the quote either
+    lands first (the sign-off is then void and the answer refused) or waits for this one (and
+    then voids the sign-off it follows): the speaker never approves words they did not see."""
     now = clock.instant(now)
-    signoff, release = _load_by_token(token, now)
+    signoff, release = _load_by_token(token, now, lock=True)
     decided = links.may_answer_signoff(signoff.status)
     if not decided:
         raise WrongState(decided.reason)
     _index, quote = _quote(release, signoff.quote_key)
+    if quote.text != signoff.quote_text:
+        raise WrongState(
+            "This quote has changed since you were asked: the press office will ask again"
+        )
     errors: dict[str, str] = {}
     comment_text = comment.strip() if isinstance(comment, str) else ""
     if len(comment_text) > links.COMMENT_MAX:
@@ -225,24 +279,32 @@ def answer_signoff(
         actor_label=f"{signoff.name} (quoted)",
         comment=said + (f". Comment: {comment_text}" if comment_text else ""),
     )
-    db.session.commit()
     return signoff
 
 
 # --- the officer's side -------------------------------------------------------------------
 
 
-def _load_signoff(release_id: int | str, signoff_id: int | str) -> QuoteSignoff:
+def _lock_signoff(release_id: int | str, signoff_id: int | str) -> tuple[QuoteSignoff, Release]:
+    """The release, then its sign-off request, both locked and read afresh."""
     try:
         key = int(signoff_id)
+        release_key = int(release_id)
     except (TypeError, ValueError):
         raise NotFound("There is no such sign-off request") from None
-    signoff = db.session.get(QuoteSignoff, key)
-    if signoff is None or str(signoff.release_id) != str(release_id):
+    try:
+        release = release_service.lock_release(release_key)
+    except NotFound:
+        raise NotFound("There is no such sign-off request") from None
+    signoff = secret_links.lock_holder(
+        QuoteSignoff, QuoteSignoff.id == key, QuoteSignoff.release_id == release.id
+    )
+    if signoff is None:
         raise NotFound("There is no such sign-off request")
-    return signoff
+    return signoff, release
 
 
+@unit_of_work
 def accept_suggestion(
     release_id: int | str, signoff_id: int | str, *, actor: User, now: datetime | None = None
 ) -> Release:
@@ -252,10 +314,9 @@ def accept_suggestion(
     words."""
     now = clock.instant(now)
     actor = secret_links.staff_member(actor)
-    signoff = _load_signoff(release_id, signoff_id)
+    signoff, release = _lock_signoff(release_id, signoff_id)
     if signoff.status != links.CHANGES_PROPOSED or not signoff.proposed_text:
         raise WrongState("There is no proposed change waiting on this quote")
-    release = release_service.get_release(signoff.release_id)
     _index, quote = _quote(release, signoff.quote_key)
     proposed = signoff.proposed_text
     signoff.status = links.APPROVED
@@ -290,6 +351,7 @@ def accept_suggestion(
     )
 
 
+@unit_of_work
 def reject_suggestion(
     release_id: int | str, signoff_id: int | str, *, actor: User, now: datetime | None = None
 ) -> QuoteSignoff:
@@ -297,10 +359,9 @@ def reject_suggestion(
     something else; the quote still waits for them."""
     now = clock.instant(now)
     actor = secret_links.staff_member(actor)
-    signoff = _load_signoff(release_id, signoff_id)
+    signoff, release = _lock_signoff(release_id, signoff_id)
     if signoff.status != links.CHANGES_PROPOSED:
         raise WrongState("There is no proposed change waiting on this quote")
-    release = release_service.get_release(signoff.release_id)
     signoff.status = links.REQUESTED
     signoff.suggestion_outcome = "rejected"
     signoff.decided_by_id = actor.id
@@ -312,20 +373,19 @@ def reject_suggestion(
         now,
         comment=f"Kept the quote as it is, not {signoff.name}'s wording “{signoff.proposed_text}”",
     )
-    db.session.commit()
     return signoff
 
 
+@unit_of_work
 def revoke_signoff(
     release_id: int | str, signoff_id: int | str, *, actor: User, now: datetime | None = None
 ) -> QuoteSignoff:
     """Take back a speaker's link: it stops working at once, and the quote no longer waits."""
     now = clock.instant(now)
     actor = secret_links.staff_member(actor)
-    signoff = _load_signoff(release_id, signoff_id)
+    signoff, release = _lock_signoff(release_id, signoff_id)
     if signoff.status in (links.VOID, links.REVOKED):
         return signoff
-    release = release_service.get_release(signoff.release_id)
     signoff.status = links.REVOKED
     release_service.record_event(
         release,
@@ -334,7 +394,6 @@ def revoke_signoff(
         now,
         comment=f"{signoff.name}'s sign-off link no longer works",
     )
-    db.session.commit()
     return signoff
 
 
@@ -361,54 +420,6 @@ def approve_with_override(
         expected_version=expected_version,
         now=clock.instant(now),
     )
-
-
-# --- hooks used by the release use cases --------------------------------------------------
-
-
-def quotes_awaiting_signoff(release: Release) -> tuple[str, ...]:
-    """Each quote of the release still waiting for its speaker, described in words."""
-    waiting = {
-        s.quote_key
-        for s in db.session.scalars(
-            sa.select(QuoteSignoff).where(
-                QuoteSignoff.release_id == release.id, QuoteSignoff.status.in_(links.WAITING)
-            )
-        )
-    }
-    return tuple(
-        links.quote_described(q.speaker, q.text) for q in _quotes(release) if q.key in waiting
-    )
-
-
-def void_changed_signoffs(release: Release, content, editor: User, now: datetime) -> None:
-    """Called as a revision is saved, in its transaction: a sign-off (or a request) for words
-    that have changed, or for a quote that is gone, no longer counts."""
-    current = {q.key: q for q in content.quotes}
-    for signoff in db.session.scalars(
-        sa.select(QuoteSignoff).where(
-            QuoteSignoff.release_id == release.id, QuoteSignoff.status.in_(links.ACTIVE)
-        )
-    ):
-        quote = current.get(signoff.quote_key)
-        if quote is not None and quote.text == signoff.quote_text:
-            continue
-        was = signoff.status
-        signoff.status = links.VOID
-        what = "removed" if quote is None else "changed"
-        release_service.record_event(
-            release,
-            editor,
-            "quote_signoff_void",
-            now,
-            comment=(
-                f"{editor.name} {what} the quote "
-                + ("after " if was == links.APPROVED else "while waiting for ")
-                + f"{signoff.name}"
-                + (" signed it off" if was == links.APPROVED else " to sign it off")
-                + ", so that sign-off no longer counts. Ask again if it is needed."
-            ),
-        )
 
 
 # --- reading, for staff --------------------------------------------------------------------

@@ -21,6 +21,7 @@ from ..extensions import db
 from ..models import Release, User
 from . import mail
 from .errors import NotAllowed, NotFound
+from .releases.revisions import lock_release
 
 
 def staff_member(user: User | None) -> User:
@@ -85,3 +86,31 @@ def find_by_token(holder_model, token: str, not_found: str) -> tuple:
         raise NotFound(not_found)
     holder, release = row
     return holder, release
+
+
+def lock_by_token(holder_model, token: str, not_found: str) -> tuple:
+    """As ``find_by_token``, inside a unit of work: the link's release is locked first and
+    then the link itself, both read afresh, in the one order every use case takes its locks
+    (release, then quote sign-off or recipient)."""
+    if not links.is_well_formed(token):
+        raise NotFound(not_found)
+    release_id = db.session.scalar(
+        sa.select(holder_model.release_id).where(holder_model.token_hash == links.token_hash(token))
+    )
+    if release_id is None:
+        raise NotFound(not_found)
+    release = lock_release(release_id)
+    holder = lock_holder(holder_model, holder_model.token_hash == links.token_hash(token))
+    if holder is None or holder.release_id != release.id:
+        raise NotFound(not_found)
+    return holder, release
+
+
+def lock_holder(holder_model, *where):
+    """The link holder matching ``where``, locked and read afresh: taken after its release."""
+    return db.session.scalars(
+        sa.select(holder_model)
+        .where(*where)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()

@@ -86,7 +86,7 @@ def write_transaction() -> Iterator[None]:
     """One write transaction: the read transaction the request had open is ended first, the
     write lock is taken (SQLite) as the transaction begins, and the whole is committed on
     leaving the block or rolled back on an exception."""
-    session = db.session
+    session = db.session()
     if session.in_transaction():
         # What the request read so far must not be what the use case decides on.
         session.rollback()
@@ -132,4 +132,7 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _in_unit.get() else "BEGIN")
+        # Straight to the driver: beginning a transaction is not a query of the app's.
+        connection.connection.driver_connection.execute(
+            "BEGIN IMMEDIATE" if _in_unit.get() else "BEGIN"
+        )

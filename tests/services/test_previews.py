@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from pressoffice.extensions import db
-from pressoffice.models import EmbargoRecipient, PreviewView, ReleaseEvent
+from pressoffice.models import EmbargoRecipient, PreviewView, ReleaseEvent, User
 from pressoffice.services import previews, releases
 from pressoffice.services.errors import NotAllowed, NotFound, ValidationFailed, WrongState
 
@@ -279,9 +279,7 @@ def test_the_demo_data_has_an_embargoed_release_with_recipients_and_a_waiting_qu
     waiting = db.session.scalars(sa.select(QuoteSignoff)).one()
     assert waiting.status == "requested"
     in_review = releases.get_release(waiting.release_id)
-    approver = db.session.scalars(
-        sa.select(releases.User).where(releases.User.email == "approver@example.org")
-    ).one()
+    approver = db.session.scalars(sa.select(User).where(User.email == "approver@example.org")).one()
     with pytest.raises(WrongState) as refused:
         releases.approve_release(in_review.id, actor=approver, now=now)
     assert "Priya Raman" in refused.value.message

@@ -1,0 +1,143 @@
+"""Reading, for staff: one release, its status and the actions open to a person, and the list."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from ... import clock
+from ...domain import workflow
+from ...domain.visibility import computed_status
+from ...extensions import db
+from ...models import Release, User
+from ..errors import NotFound, ValidationFailed
+from ..paging import Page
+from ..text_search import contains
+from .revisions import (
+    acting_staff,
+    latest_revision,
+    workflow_facts,
+)
+
+MAX_PER_PAGE = 100
+# Far beyond any real list, and small enough for every database's integers.
+MAX_PAGE = 1_000_000
+
+
+# --- reading, for staff --------------------------------------------------------------------
+
+
+def get_release(release_id: int | str) -> Release:
+    """One release with its author, for staff. NotFound when there is no such release."""
+    try:
+        key = int(release_id)
+    except (TypeError, ValueError):
+        raise NotFound("There is no release with that number") from None
+    release = db.session.scalars(
+        sa.select(Release)
+        .where(Release.id == key)
+        .options(joinedload(Release.author), joinedload(Release.public_revision))
+    ).first()
+    if release is None:
+        raise NotFound("There is no release with that number")
+    return release
+
+
+def release_status(release: Release, now: datetime | None = None) -> str:
+    """The status to show: a scheduled release whose embargo has passed is published."""
+    return computed_status(release.state, release.embargo_until, clock.instant(now))
+
+
+def release_actions(release: Release, actor: User, now: datetime | None = None) -> list[str]:
+    """The workflow actions this person could take on the release now (for its buttons)."""
+    now = clock.instant(now)
+    return workflow.available_actions(
+        workflow_facts(release, latest_revision(release)), acting_staff(actor), now
+    )
+
+
+def why_not(
+    action: str, release: Release, actor: User, now: datetime | None = None, **given: Any
+) -> workflow.Decision:
+    """The domain's answer for one action, without doing it (to explain a missing button)."""
+    now = clock.instant(now)
+    return workflow.decide(
+        action.replace("-", "_"),
+        workflow_facts(release, latest_revision(release)),
+        acting_staff(actor),
+        now,
+        **given,
+    )
+
+
+def has_pending_correction(release: Release, now: datetime | None = None) -> bool:
+    """A published release whose saved content differs from what the public sees."""
+    if release.public_revision_id is None:
+        return False
+    if computed_status(release.state, release.embargo_until, clock.instant(now)) != "published":
+        return False
+    if release.public_revision.number == release.version:
+        return False
+    return latest_revision(release).content_hash != release.public_revision.content_hash
+
+
+def page_numbers(page: Any, per_page: Any, default: int) -> tuple[int, int]:
+    errors = {}
+    try:
+        page = int(page or 1)
+        if not 1 <= page <= MAX_PAGE:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["page"] = f"The page must be a whole number from 1 to {MAX_PAGE:,}"
+    try:
+        per_page = int(per_page or default)
+        if not 1 <= per_page <= MAX_PER_PAGE:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["per_page"] = f"Ask for between 1 and {MAX_PER_PAGE} releases a page"
+    if errors:
+        raise ValidationFailed(errors)
+    return page, per_page
+
+
+def _status_clause(status: str, now: datetime):
+    lifted = sa.and_(Release.state == "scheduled", Release.embargo_until <= now)
+    if status == "published":
+        return sa.or_(Release.state == "published", lifted)
+    if status == "scheduled":
+        return sa.and_(Release.state == "scheduled", Release.embargo_until > now)
+    return Release.state == status
+
+
+def list_releases(
+    *,
+    status: str | None = None,
+    q: str | None = None,
+    page: Any = 1,
+    per_page: Any = 50,
+    now: datetime | None = None,
+) -> Page:
+    """All releases for staff, most recently changed first, optionally by computed status or
+    words in the headline. Two queries, however many releases."""
+    now = clock.instant(now)
+    page, per_page = page_numbers(page, per_page, 50)
+    query = sa.select(Release)
+    if status:
+        if status not in workflow.STATE_LABELS:
+            raise ValidationFailed({"status": "Choose one of: " + ", ".join(workflow.STATE_LABELS)})
+        query = query.where(_status_clause(status, now))
+    if q and q.strip():
+        query = query.where(contains(Release.title, q.strip()))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    items = list(
+        db.session.scalars(
+            query.options(joinedload(Release.author), joinedload(Release.public_revision))
+            .order_by(Release.updated_at.desc(), Release.id.desc())
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+    )
+    return Page(items=items, page=page, per_page=per_page, total=total or 0)

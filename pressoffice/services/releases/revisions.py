@@ -1,0 +1,298 @@
+"""What every release use case stands on: who is acting, the locked release, its saved
+content and revisions, the facts the workflow decides on, and the timeline.
+
+``lock_release`` is the first read of every use case that changes a release: inside the unit of
+work it locks the release row (PostgreSQL ``FOR UPDATE``; on SQLite the unit of work already holds
+the write lock) and reads it afresh, so a decision is never taken on a copy read earlier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from ...domain import workflow
+from ...domain.content import (
+    ReleaseContent,
+    clean_release_content,
+    content_from_stored,
+    content_hash,
+    slug_base,
+    slug_candidates,
+)
+from ...domain.visibility import embargo_has_lifted
+from ...extensions import db
+from ...models import Attachment, Release, ReleaseEvent, ReleaseRevision, User
+from ..errors import NotAllowed, NotFound, ValidationFailed, WrongState
+
+# --- small helpers -------------------------------------------------------------------------
+
+
+def acting_staff(user: User) -> workflow.Actor:
+    if user is None or not getattr(user, "active", True):
+        raise NotAllowed("Sign in as a member of the press office to do this")
+    return workflow.Actor(id=user.id, role=user.role)
+
+
+def refuse_unless(decision: workflow.Decision) -> None:
+    """Turn a refused guard into the service error that says the same thing."""
+    if decision.ok:
+        return
+    if decision.kind == "permission":
+        raise NotAllowed(decision.reason)
+    if decision.kind == "invalid":
+        raise ValidationFailed({decision.field: decision.reason}, decision.reason)
+    raise WrongState(decision.reason)
+
+
+def release_key(release: Release | int) -> int:
+    """The release's number, without reading the row (an object loaded before the unit of work
+    began is expired, and must not be read before the lock is taken)."""
+    if isinstance(release, Release):
+        identity = sa.inspect(release).identity
+        return identity[0] if identity else release.id
+    return int(release)
+
+
+def lock_release(release: Release | int) -> Release:
+    """The release, locked until the unit of work ends, and read afresh: the first read of
+    every use case that changes a release, taken before anything it decides on is read.
+    (On SQLite the unit of work's ``BEGIN IMMEDIATE`` already holds the write lock.)"""
+    found = db.session.scalars(
+        sa.select(Release)
+        .where(Release.id == release_key(release))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
+    if found is None:
+        raise NotFound("There is no release with that number")
+    return found
+
+
+def latest_revision(release: Release) -> ReleaseRevision:
+    """The last save of a release: its current content, exactly as hashed."""
+    revision = db.session.scalars(
+        sa.select(ReleaseRevision)
+        .where(ReleaseRevision.release_id == release.id)
+        .order_by(ReleaseRevision.number.desc())
+        .limit(1)
+    ).first()
+    if revision is None:  # every release is created with its first revision
+        raise NotFound("This release has no saved content")
+    return revision
+
+
+def attachments_snapshot(release_id: int) -> list[dict[str, Any]]:
+    """The release's current files, as a revision records them."""
+    rows = db.session.scalars(
+        sa.select(Attachment)
+        .where(Attachment.release_id == release_id, Attachment.removed_at.is_(None))
+        .order_by(Attachment.id)
+    )
+    return [{"id": a.id, "filename": a.filename, "size": a.size, "sha256": a.sha256} for a in rows]
+
+
+def working_content(
+    release: Release, attachments: Sequence[Mapping[str, Any]] = ()
+) -> ReleaseContent:
+    """The release's working copy as domain content."""
+    return content_from_stored(
+        release.title,
+        release.summary,
+        release.body,
+        release.quotes,
+        release.links,
+        release.notes,
+        attachments,
+    )
+
+
+def revision_content(revision: ReleaseRevision) -> ReleaseContent:
+    """A revision's snapshot as domain content."""
+    return content_from_stored(
+        revision.title,
+        revision.summary,
+        revision.body,
+        revision.quotes,
+        revision.links,
+        revision.notes,
+        revision.attachments,
+    )
+
+
+def content_as_dict(content: ReleaseContent) -> dict[str, Any]:
+    """Content as plain JSON-ready data (the shape the API and the conflict page show)."""
+    return {
+        "title": content.title,
+        "summary": content.summary,
+        "body": content.body,
+        "quotes": content.quotes_json(),
+        "links": content.links_json(),
+        "notes": content.notes_json(),
+    }
+
+
+def _editors_since(release_id: int, after_number: int) -> frozenset[int]:
+    """Who saved revisions of a release after revision ``after_number``."""
+    return frozenset(
+        db.session.scalars(
+            sa.select(ReleaseRevision.editor_id)
+            .where(
+                ReleaseRevision.release_id == release_id,
+                ReleaseRevision.number > after_number,
+            )
+            .distinct()
+        )
+    )
+
+
+def workflow_facts(release: Release, latest: ReleaseRevision) -> workflow.ReleaseState:
+    public_hash = None
+    public_number = 0
+    if release.public_revision_id is not None:
+        public = release.public_revision
+        public_hash = public.content_hash if public is not None else None
+        public_number = public.number if public is not None else 0
+    return workflow.ReleaseState(
+        editor_ids=_editors_since(release.id, public_number),
+        state=release.state,
+        author_id=release.author_id,
+        last_editor_id=latest.editor_id,
+        embargo_until=release.embargo_until,
+        content_hash=latest.content_hash,
+        approved_hash=release.approved_hash,
+        public_hash=public_hash,
+        missing_for_review=tuple(revision_content(latest).missing_for_review()),
+    )
+
+
+def record_event(
+    release: Release,
+    actor: User | None,
+    action: str,
+    now: datetime,
+    *,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    comment: str | None = None,
+    revision: ReleaseRevision | None = None,
+    actor_label: str | None = None,
+) -> ReleaseEvent:
+    """Add one entry to the release's timeline, in the caller's transaction. ``actor`` is None
+    for what happens by itself (an embargo lifting) or is done by someone without an account,
+    who is then named by ``actor_label``."""
+    event = ReleaseEvent(
+        release_id=release.id,
+        actor_id=actor.id if actor is not None else None,
+        actor_label=actor_label,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment or None,
+        revision_id=revision.id if revision is not None else None,
+        created_at=now,
+    )
+    db.session.add(event)
+    return event
+
+
+def settle_embargo(release: Release, now: datetime) -> None:
+    """A scheduled release whose embargo has passed is published; write that down (with the
+    embargo instant as the time it happened) before changing it any further."""
+    if release.state == "scheduled" and embargo_has_lifted(release.embargo_until, now):
+        release.state = "published"
+        record_event(
+            release,
+            None,
+            "embargo_lifted",
+            release.embargo_until,
+            from_state="scheduled",
+            to_state="published",
+        )
+
+
+def save_revision(
+    release: Release,
+    content: ReleaseContent,
+    editor: User,
+    now: datetime,
+    change_note: str | None = None,
+) -> ReleaseRevision:
+    release.title = content.title
+    release.summary = content.summary
+    release.body = content.body
+    release.quotes = content.quotes_json()
+    release.links = content.links_json()
+    release.notes = content.notes_json()
+    release.last_editor_id = editor.id
+    release.updated_at = now
+    revision = ReleaseRevision(
+        release_id=release.id,
+        number=release.version,
+        title=content.title,
+        summary=content.summary,
+        body=content.body,
+        quotes=content.quotes_json(),
+        links=content.links_json(),
+        notes=content.notes_json(),
+        attachments=[dict(a) for a in content.attachments],
+        content_hash=content_hash(content),
+        change_note=change_note,
+        editor_id=editor.id,
+        created_at=now,
+    )
+    db.session.add(revision)
+    db.session.flush()
+    # A quote's sign-off by its speaker covers the words they saw; changed words void it.
+    from .signoff_rules import void_changed_signoffs
+
+    void_changed_signoffs(release, content, editor, now)
+    return revision
+
+
+def unique_slug(title: str, release_id: int | None = None) -> str:
+    base = slug_base(title)
+    taken = set(
+        db.session.scalars(
+            sa.select(Release.slug).where(
+                sa.or_(Release.slug == base, Release.slug.like(f"{base}-%")),
+                Release.id != (release_id or 0),
+            )
+        )
+    )
+    return next(slug for slug in slug_candidates(base) if slug not in taken)
+
+
+def never_public(release: Release) -> bool:
+    return release.public_revision_id is None and release.state not in ("published", "withdrawn")
+
+
+def clean_or_refuse(
+    release: Release | None,
+    *,
+    title: Any,
+    summary: Any,
+    body: Any,
+    quotes: Any,
+    links: Any,
+    notes: Any,
+) -> ReleaseContent:
+    existing = working_content(release).quotes if release is not None else ()
+    attachments = attachments_snapshot(release.id) if release is not None else []
+    content, errors = clean_release_content(
+        title=title,
+        summary=summary,
+        body=body,
+        quotes=quotes,
+        links=links,
+        notes=notes,
+        attachments=attachments,
+        existing_quotes=existing,
+    )
+    if errors:
+        raise ValidationFailed(errors)
+    assert content is not None
+    return content
