@@ -22,6 +22,7 @@ from ..extensions import db
 from ..models import OfficeException, User
 from ..timefmt import iso_utc
 from .errors import NotFound, ValidationFailed
+from .unit_of_work import unit_of_work
 
 # How far ahead the contact page looks for the next opening.
 LOOKAHEAD_DAYS = 21
@@ -88,6 +89,7 @@ def list_exceptions(from_day: date | None = None) -> list[OfficeException]:
     return list(db.session.scalars(query))
 
 
+@unit_of_work
 def add_exception(
     *,
     day: date | None,
@@ -126,14 +128,13 @@ def add_exception(
         created_at=now,
     )
     db.session.add(row)
-    db.session.commit()
     return row
 
 
+@unit_of_work
 def remove_exception(exception_id: int) -> None:
     """Take a closure or extra opening off the calendar; NotFound when it is already gone."""
     row = db.session.get(OfficeException, exception_id)
     if row is None:
         raise NotFound("That closure or opening no longer exists")
     db.session.delete(row)
-    db.session.commit()

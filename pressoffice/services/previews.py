@@ -32,6 +32,7 @@ from . import mail, secret_links
 from . import releases as release_service
 from .csv_export import csv_text
 from .errors import NotFound, ValidationFailed, WrongState
+from .unit_of_work import unit_of_work
 
 # One answer for every link that shows nothing, the same words as a missing release.
 LINK_NOT_FOUND = release_service.PUBLIC_NOT_FOUND
@@ -59,9 +60,23 @@ def add_recipient(
     """Give a named journalist a personal link to a scheduled release. Refused (nothing saved)
     for a release that is not scheduled, and for a missing name or outlet or a malformed email,
     each named by its field."""
-    now = clock.instant(now)
+    added, letter = _store_recipient(
+        release_id, actor=actor, name=name, outlet=outlet, email=email, now=clock.instant(now)
+    )
+    # Sent once the link is stored, so a failure to send never loses it: staff are told. The
+    # letter is built before the commit: nothing is read back from the database after it.
+    emailed = secret_links.email_if_configured(lambda: mail.send_preview_link(*letter))
+    return AddedRecipient(
+        token=added.token, url=added.url, emailed=emailed, recipient=added.recipient
+    )
+
+
+@unit_of_work
+def _store_recipient(
+    release_id: int | str, *, actor: User, name: Any, outlet: Any, email: Any, now: datetime
+) -> tuple[AddedRecipient, tuple]:
     actor = secret_links.staff_member(actor)
-    release = release_service.get_release(release_id)
+    release = _lock_release(release_id)
     if release_service.release_status(release, now) != "scheduled":
         raise WrongState(
             "Embargoed copies can only be sent for a scheduled release: schedule it first"
@@ -88,19 +103,26 @@ def add_recipient(
         now,
         comment=f"{cleaned['name']} ({cleaned['outlet']}, {cleaned['email']})",
     )
-    db.session.commit()
+    db.session.flush()
     url = secret_links.link_url("preview", link.token)
-    emailed = secret_links.email_if_configured(
-        lambda: mail.send_preview_link(
-            recipient.name,
-            recipient.email,
-            recipient.outlet,
-            release.title,
-            release.embargo_until,
-            url,
-        )
+    added = AddedRecipient(token=link.token, url=url, emailed=None, recipient=recipient)
+    letter = (
+        recipient.name,
+        recipient.email,
+        recipient.outlet,
+        release.title,
+        release.embargo_until,
+        url,
     )
-    return AddedRecipient(token=link.token, url=url, emailed=emailed, recipient=recipient)
+    return added, letter
+
+
+def _lock_release(release_id: int | str) -> Release:
+    try:
+        key = int(release_id)
+    except (TypeError, ValueError):
+        raise NotFound("There is no release with that number") from None
+    return release_service.lock_release(key)
 
 
 def list_recipients(release_id: int | str) -> list[EmbargoRecipient]:
@@ -116,28 +138,33 @@ def list_recipients(release_id: int | str) -> list[EmbargoRecipient]:
     )
 
 
-def _recipient(release_id: int | str, recipient_id: int | str) -> EmbargoRecipient:
-    release = release_service.get_release(release_id)
+def _lock_recipient(
+    release_id: int | str, recipient_id: int | str
+) -> tuple[EmbargoRecipient, Release]:
+    """The release, then one of its recipients, both locked and read afresh."""
+    release = _lock_release(release_id)
     try:
         key = int(recipient_id)
     except (TypeError, ValueError):
         raise NotFound("There is no such recipient") from None
-    recipient = db.session.get(EmbargoRecipient, key)
-    if recipient is None or recipient.release_id != release.id:
+    recipient = secret_links.lock_holder(
+        EmbargoRecipient, EmbargoRecipient.id == key, EmbargoRecipient.release_id == release.id
+    )
+    if recipient is None:
         raise NotFound("There is no such recipient")
-    return recipient
+    return recipient, release
 
 
+@unit_of_work
 def revoke_recipient(
     release_id: int | str, recipient_id: int | str, *, actor: User, now: datetime | None = None
 ) -> EmbargoRecipient:
     """Stop one link working, at once. Revoking a revoked link changes nothing."""
     now = clock.instant(now)
     actor = secret_links.staff_member(actor)
-    recipient = _recipient(release_id, recipient_id)
+    recipient, release = _lock_recipient(release_id, recipient_id)
     if recipient.revoked_at is None:
         recipient.revoked_at = now
-        release = db.session.get(Release, recipient.release_id)
         release_service.record_event(
             release,
             actor,
@@ -145,20 +172,21 @@ def revoke_recipient(
             now,
             comment=f"{recipient.name} ({recipient.outlet}): link revoked",
         )
-        db.session.commit()
     return recipient
 
 
+@unit_of_work
 def revoke_all(release_id: int | str, *, actor: User, now: datetime | None = None) -> int:
     """Stop every link to the release working, at once; answers how many were still live."""
     now = clock.instant(now)
     actor = secret_links.staff_member(actor)
-    release = release_service.get_release(release_id)
+    release = _lock_release(release_id)
     live = list(
         db.session.scalars(
-            sa.select(EmbargoRecipient).where(
-                EmbargoRecipient.release_id == release.id, EmbargoRecipient.revoked_at.is_(None)
-            )
+            sa.select(EmbargoRecipient)
+            .where(EmbargoRecipient.release_id == release.id, EmbargoRecipient.revoked_at.is_(None))
+            .with_for_update()
+            .execution_options(populate_existing=True)
         )
     )
     for recipient in live:
@@ -168,7 +196,6 @@ def revoke_all(release_id: int | str, *, actor: User, now: datetime | None = Non
         release_service.record_event(
             release, actor, "recipient_revoked", now, comment=f"All links revoked: {names}"
         )
-        db.session.commit()
     return len(live)
 
 
@@ -264,8 +291,9 @@ class PreviewAccess:
         return render_release(self.content, release_service.contact_details())
 
 
-def _load(token: str, now: datetime) -> PreviewAccess:
-    recipient, release = secret_links.find_by_token(EmbargoRecipient, token, LINK_NOT_FOUND)
+def _load(token: str, now: datetime, *, lock: bool = False) -> PreviewAccess:
+    find = secret_links.lock_by_token if lock else secret_links.find_by_token
+    recipient, release = find(EmbargoRecipient, token, LINK_NOT_FOUND)
     answer = links.preview_answer(
         links.LinkFacts(revoked_at=recipient.revoked_at, expires_at=recipient.expires_at),
         links.EmbargoedRelease(
@@ -297,6 +325,7 @@ def _log_view(recipient: EmbargoRecipient, now: datetime, address: Any, user_age
     )
 
 
+@unit_of_work
 def open_preview(
     token: str, *, address: Any = "", user_agent: Any = "", now: datetime | None = None
 ) -> PreviewAccess:
@@ -304,12 +333,11 @@ def open_preview(
     when, from which address and browser) each time it opens. NotFound, the same answer as a
     missing release, for anything that must show nothing."""
     now = clock.instant(now)
-    access = _load(token, now)
+    access = _load(token, now, lock=True)
     if access.kind != links.SHOW or access.terms_needed:
         return access
     revision = access.release.public_revision
     _log_view(access.recipient, now, address, user_agent)
-    db.session.commit()
     return PreviewAccess(
         kind=links.SHOW,
         recipient=access.recipient,
@@ -318,16 +346,17 @@ def open_preview(
     )
 
 
+@unit_of_work
 def accept_terms(token: str, now: datetime | None = None) -> PreviewAccess:
     """The recipient accepts the embargo terms; the instant is kept (the first acceptance)."""
     now = clock.instant(now)
-    access = _load(token, now)
+    access = _load(token, now, lock=True)
     if access.kind == links.SHOW and access.recipient.terms_accepted_at is None:
         access.recipient.terms_accepted_at = now
-        db.session.commit()
     return access
 
 
+@unit_of_work
 def preview_attachment(
     token: str,
     attachment_id: Any,
@@ -339,7 +368,7 @@ def preview_attachment(
     """A file of the embargoed release through the same link and under the same rules: only a
     file the approved content lists, only once the terms are accepted. Logged as a view."""
     now = clock.instant(now)
-    access = _load(token, now)
+    access = _load(token, now, lock=True)
     if access.kind != links.SHOW or access.terms_needed:
         raise NotFound(LINK_NOT_FOUND)
     try:
@@ -351,7 +380,6 @@ def preview_attachment(
     if attachment is None or attachment.release_id != access.release.id:
         raise NotFound(LINK_NOT_FOUND)
     _log_view(access.recipient, now, address, user_agent)
-    db.session.commit()
     return attachment
 
 
@@ -365,6 +393,7 @@ class BrokenEmbargo:
     recipients: list[EmbargoRecipient]
 
 
+@unit_of_work
 def break_embargo(
     release_id: int | str, *, actor: User, reason: Any, now: datetime | None = None
 ) -> BrokenEmbargo:
@@ -374,7 +403,7 @@ def break_embargo(
     now = clock.instant(now)
     actor = secret_links.staff_member(actor)
     reason = reason.strip() if isinstance(reason, str) else ""
-    release = release_service.get_release(release_id)
+    release = _lock_release(release_id)
     recipients = list(
         db.session.scalars(
             sa.select(EmbargoRecipient)

@@ -11,6 +11,7 @@ from ..domain.routing import on_duty_at
 from ..extensions import db
 from ..models import DutyShift, User
 from .errors import NotFound, ValidationFailed
+from .unit_of_work import unit_of_work
 
 
 def duty_shift_at(instant: datetime) -> DutyShift | None:
@@ -39,6 +40,7 @@ def list_shifts(*, now: datetime, include_past: bool = False) -> list[DutyShift]
     return list(db.session.scalars(query))
 
 
+@unit_of_work
 def add_shift(
     *,
     user_id: int | None,
@@ -61,14 +63,13 @@ def add_shift(
         raise ValidationFailed(errors)
     shift = DutyShift(user_id=user.id, starts_at=starts_at, ends_at=ends_at, created_at=now)
     db.session.add(shift)
-    db.session.commit()
     return shift
 
 
+@unit_of_work
 def remove_shift(shift_id: int) -> None:
     """Take an entry off the duty rota; NotFound when it is already gone."""
     shift = db.session.get(DutyShift, shift_id)
     if shift is None:
         raise NotFound("That rota entry no longer exists")
     db.session.delete(shift)
-    db.session.commit()

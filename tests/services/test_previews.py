@@ -262,6 +262,7 @@ def test_recipients_of_one_release_cannot_be_revoked_through_another(scheduled, 
 def test_an_inactive_user_cannot_add_recipients(scheduled):
     former = make_user(role="officer")
     former.active = False
+    db.session.commit()
     with pytest.raises(NotAllowed):
         add(scheduled, former)
 

@@ -254,7 +254,16 @@ def save_revision(
 
 
 def unique_slug(title: str, release_id: int | None = None) -> str:
+    """The address for a headline: its slug, made unique with -2, -3, ...
+
+    Two people creating releases with one headline at the same moment must not both choose
+    the same address: SQLite's write lock already serialises them; on PostgreSQL a lock on the
+    slug itself (held to the end of the transaction, taken after any release lock) does."""
     base = slug_base(title)
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": "slug:" + base}
+        )
     taken = set(
         db.session.scalars(
             sa.select(Release.slug).where(
