@@ -167,21 +167,6 @@ def quote_described(speaker: str, text: str, limit: int = 60) -> str:
     return f"the quote by {speaker} (“{words}”)"
 
 
-def awaiting_signoff_reason(described: list[str]) -> str:
-    """The refusal to approve while quotes wait for their speakers, naming each quote."""
-    if len(described) == 1:
-        listed = described[0]
-        verb = "is"
-    else:
-        listed = "; ".join(described[:-1]) + " and " + described[-1]
-        verb = "are"
-    sentence = f"{listed[0].upper()}{listed[1:]} {verb} still waiting for the speaker to sign off."
-    return (
-        f"{sentence} Wait for the answer, or approve anyway by giving a reason for going ahead "
-        "without it."
-    )
-
-
 # --- checking what staff and speakers type ------------------------------------------------
 
 

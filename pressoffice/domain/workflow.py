@@ -140,6 +140,8 @@ class ReleaseState:
     # Everyone who saved a revision of the content being approved: since the version the public
     # sees, or since the release was started.
     editor_ids: frozenset[int] = frozenset()
+    # Who signed off the content now approved, by name, to say so to a second approver.
+    approved_by_name: str | None = None
 
     def status(self, now: datetime) -> str:
         return computed_status(self.state, self.embargo_until, now)
@@ -183,6 +185,21 @@ def _wrong_state(action: str, status: str) -> Decision:
         "withdraw": f"Only a published release can be withdrawn; this release is {label}",
     }
     return _no(reasons.get(action, f"That can't be done to a {label} release"))
+
+
+def awaiting_signoff_reason(described: list[str]) -> str:
+    """The refusal to approve while quotes wait for their speakers, naming each quote."""
+    if len(described) == 1:
+        listed = described[0]
+        verb = "is"
+    else:
+        listed = "; ".join(described[:-1]) + " and " + described[-1]
+        verb = "are"
+    sentence = f"{listed[0].upper()}{listed[1:]} {verb} still waiting for the speaker to sign off."
+    return (
+        f"{sentence} Wait for the answer, or approve anyway by giving a reason for going ahead "
+        "without it."
+    )
 
 
 def _two_person_rule(release: ReleaseState, actor: Actor, what: str) -> Decision:
@@ -245,11 +262,12 @@ def may_approve(
     if status != "in_review":
         if status == "published":
             return _no("This release is published and has no correction waiting for approval")
+        if status in ("approved", "scheduled") and release.approved_by_name:
+            # Two approvers at once: the second learns who was first, not a puzzle.
+            return _no(f"This release has already been approved by {release.approved_by_name}")
         return _wrong_state("approve", status)
     allowed = _two_person_rule(release, actor, "it")
     if allowed and release.quotes_awaiting_signoff and not (signoff_override or "").strip():
-        from .links import awaiting_signoff_reason
-
         return _no(awaiting_signoff_reason(list(release.quotes_awaiting_signoff)))
     return allowed
 

@@ -6,9 +6,9 @@ around it, never the whole release. The speaker approves, or proposes new wordin
 comment. A proposal never edits the release: it waits for an officer, who accepts it (an edit
 of the release through ``releases.update_release``, which voids any approval) or rejects it.
 
-Approving a release is refused while one of its quotes waits for its speaker
-(``quotes_awaiting_signoff``, used by ``releases.approve_release``); editing a signed-off quote
-voids its sign-off (``void_changed_signoffs``, called whenever a revision is saved).
+Approving a release is refused while one of its quotes waits for its speaker, and editing a
+signed-off quote voids its sign-off: those two rules are applied by the release use cases
+themselves (``releases.signoff_rules``).
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from ..models import QuoteSignoff, Release, User
 from . import mail, secret_links
 from . import releases as release_service
 from .errors import NotFound, ValidationFailed, WrongState
-from .releases.signoff_rules import quotes_awaiting_signoff, void_changed_signoffs  # noqa: F401
 from .unit_of_work import unit_of_work
 
 LINK_NOT_FOUND = "There is no page at this address"

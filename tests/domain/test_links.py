@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from pressoffice.domain import links
+from pressoffice.domain import links, workflow
 from pressoffice.domain.workflow import ReleaseState
 
 EMBARGO = datetime(2016, 12, 1, 0, 1, tzinfo=UTC)
@@ -165,7 +165,7 @@ def test_an_embargo_cannot_be_broken_once_it_has_lifted_or_for_an_unscheduled_re
 
 
 def test_the_refusal_to_approve_names_every_waiting_quote():
-    reason = links.awaiting_signoff_reason(
+    reason = workflow.awaiting_signoff_reason(
         [
             links.quote_described("Ann Lee", "I am pleased."),
             links.quote_described("Bo Chan", "We will act."),

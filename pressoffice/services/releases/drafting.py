@@ -10,10 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ... import clock
 from ...domain import workflow
-from ...domain.content import (
-    clean_change_note,
-    content_hash,
-)
+from ...domain.content import ReleaseContent, clean_change_note, content_hash
 from ...extensions import db
 from ...models import Release, ReleaseRevision, User
 from ..errors import NotAllowed, StaleVersion, ValidationFailed, WrongState
@@ -28,13 +25,52 @@ from .revisions import (
     record_event,
     refuse_unless,
     revision_content,
-    save_revision,
     settle_embargo,
     unique_slug,
     workflow_facts,
 )
+from .signoff_rules import void_changed_signoffs
 
 # --- drafting ------------------------------------------------------------------------------
+
+
+def save_revision(
+    release: Release,
+    content: ReleaseContent,
+    editor: User,
+    now: datetime,
+    change_note: str | None = None,
+) -> ReleaseRevision:
+    """Write ``content`` to the release's working copy and as its next revision, in the
+    caller's unit of work; a speaker's sign-off of words that changed stops counting."""
+    release.title = content.title
+    release.summary = content.summary
+    release.body = content.body
+    release.quotes = content.quotes_json()
+    release.links = content.links_json()
+    release.notes = content.notes_json()
+    release.last_editor_id = editor.id
+    release.updated_at = now
+    revision = ReleaseRevision(
+        release_id=release.id,
+        number=release.version,
+        title=content.title,
+        summary=content.summary,
+        body=content.body,
+        quotes=content.quotes_json(),
+        links=content.links_json(),
+        notes=content.notes_json(),
+        attachments=[dict(a) for a in content.attachments],
+        content_hash=content_hash(content),
+        change_note=change_note,
+        editor_id=editor.id,
+        created_at=now,
+    )
+    db.session.add(revision)
+    db.session.flush()
+    # A quote's sign-off by its speaker covers the words they saw; changed words void it.
+    void_changed_signoffs(release, content, editor, now)
+    return revision
 
 
 @unit_of_work

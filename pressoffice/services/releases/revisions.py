@@ -19,7 +19,6 @@ from ...domain.content import (
     ReleaseContent,
     clean_release_content,
     content_from_stored,
-    content_hash,
     slug_base,
     slug_candidates,
 )
@@ -166,6 +165,7 @@ def workflow_facts(release: Release, latest: ReleaseRevision) -> workflow.Releas
         approved_hash=release.approved_hash,
         public_hash=public_hash,
         missing_for_review=tuple(revision_content(latest).missing_for_review()),
+        approved_by_name=release.approved_by.name if release.approved_by_id else None,
     )
 
 
@@ -212,45 +212,6 @@ def settle_embargo(release: Release, now: datetime) -> None:
             from_state="scheduled",
             to_state="published",
         )
-
-
-def save_revision(
-    release: Release,
-    content: ReleaseContent,
-    editor: User,
-    now: datetime,
-    change_note: str | None = None,
-) -> ReleaseRevision:
-    release.title = content.title
-    release.summary = content.summary
-    release.body = content.body
-    release.quotes = content.quotes_json()
-    release.links = content.links_json()
-    release.notes = content.notes_json()
-    release.last_editor_id = editor.id
-    release.updated_at = now
-    revision = ReleaseRevision(
-        release_id=release.id,
-        number=release.version,
-        title=content.title,
-        summary=content.summary,
-        body=content.body,
-        quotes=content.quotes_json(),
-        links=content.links_json(),
-        notes=content.notes_json(),
-        attachments=[dict(a) for a in content.attachments],
-        content_hash=content_hash(content),
-        change_note=change_note,
-        editor_id=editor.id,
-        created_at=now,
-    )
-    db.session.add(revision)
-    db.session.flush()
-    # A quote's sign-off by its speaker covers the words they saw; changed words void it.
-    from .signoff_rules import void_changed_signoffs
-
-    void_changed_signoffs(release, content, editor, now)
-    return revision
 
 
 def unique_slug(title: str, release_id: int | None = None) -> str:
