@@ -6,9 +6,9 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from .extensions import db
-from .models import User
-from .services import accounts
+from ..extensions import db
+from ..models import User
+from ..services import accounts
 
 DEMO_USERS = [
     ("officer", "officer@example.org", "Olivia Officer", "harbour-lantern-42"),
@@ -38,9 +38,9 @@ def _feature_seeders():
     import importlib
 
     for module_name, function in (
-        ("pressoffice.demo_releases", "seed_releases"),
-        ("pressoffice.demo_enquiries", "seed_enquiries"),
-        ("pressoffice.demo_links", "seed_links"),
+        ("pressoffice.demo.releases", "seed_releases"),
+        ("pressoffice.demo.enquiries", "seed_enquiries"),
+        ("pressoffice.demo.links", "seed_links"),
     ):
         try:
             module = importlib.import_module(module_name)

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from .extensions import db
-from .models import Release
-from .services import previews, quote_signoffs
+from ..extensions import db
+from ..models import Release
+from ..services import previews, quote_signoffs
 
 JOURNALISTS = [
     ("Rosa Lindqvist", "The Northshire Courier", "rosa.lindqvist@example.com"),

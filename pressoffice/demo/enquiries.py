@@ -9,10 +9,10 @@ from datetime import datetime, time, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from .domain.routing import OfficeCalendar
-from .extensions import db
-from .models import DutyShift, Release, User
-from .services import enquiries, office_calendar
+from ..domain.routing import OfficeCalendar
+from ..extensions import db
+from ..models import DutyShift, Release, User
+from ..services import enquiries, office_calendar
 
 JOURNALISTS = [
     ("Priya Shah", "BBC News", "priya.shah@bbc.example"),
@@ -130,8 +130,9 @@ def seed_enquiries(now: datetime, users: dict[str, User]) -> None:
             continue  # recent ones still open, some of them overdue
         if age < timedelta(days=2) and rng.random() < 0.25:
             continue  # a few older ones left open: overdue
-        handler = enquiry.assignee or rng.choice(officers)
-        if enquiry.assignee is None:
+        handler = db.session.get(User, enquiry.assignee_id) if enquiry.assignee_id else None
+        if handler is None:
+            handler = rng.choice(officers)
             enquiries.assign(
                 enquiry.reference,
                 handler.id,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from .services import releases as svc
-from .timefmt import LONDON
+from ..services import releases as svc
+from ..timefmt import LONDON
 
 INSPECTION_BODY = """\
 In September, inspectors returned to Northshire Constabulary to check the progress made on the
