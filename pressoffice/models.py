@@ -415,3 +415,28 @@ class OfficeException(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
     __table_args__ = (sa.CheckConstraint("kind IN ('closed', 'open')", name="kind"),)
+
+
+# --- repeated requests ------------------------------------------------------------------------
+
+
+class IdempotencyKey(db.Model):
+    """A key a client sent with a create (the ``Idempotency-Key`` header) and the answer it
+    got. Written in the same transaction as the record it created, so a repeat of the request
+    answers the same and creates nothing, and a crash never keeps one without the other."""
+
+    __tablename__ = "idempotency_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Whose key it is: "user:ID" for a staff token, "public" for the journalists' endpoint.
+    scope: Mapped[str] = mapped_column(sa.String(40), nullable=False)
+    key: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    # What was asked (endpoint and body), to refuse the same key for a different request.
+    request_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    endpoint: Mapped[str] = mapped_column(sa.String(80), nullable=False)
+    status_code: Mapped[int | None] = mapped_column(sa.Integer)
+    response_body: Mapped[str | None] = mapped_column(sa.Text)
+    location: Mapped[str | None] = mapped_column(sa.String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+
+    __table_args__ = (sa.UniqueConstraint("scope", "key"),)

@@ -18,11 +18,13 @@ from ..domain import enquiries as rules
 from ..domain.routing import parse_instant
 from ..extensions import db, limiter
 from ..models import MAX_ID, Enquiry, User
-from ..services import accounts, office_calendar
+from ..services import accounts, idempotency, office_calendar
 from ..services import enquiries as service
+from ..services.enquiries import EnquirySnapshot
 from ..services.errors import ValidationFailed
 from ..timefmt import iso_utc
 from . import bearer_user, bp, error_response, json_body, token_required
+from .idempotent import created_answer
 
 TEXT_FIELDS = ("journalist_name", "outlet", "email", "phone", "subject", "details")
 PUBLIC_FIELDS = {*TEXT_FIELDS, "deadline", "urgent"}
@@ -38,9 +40,10 @@ def _staff_token_given() -> bool:
     return bearer_user() is not None
 
 
-def enquiry_json(enquiry: Enquiry, now, *, staff: bool) -> dict[str, Any]:
+def enquiry_json(enquiry: Enquiry | EnquirySnapshot, now, *, staff: bool) -> dict[str, Any]:
     """An enquiry as the API answers it. A journalist sees what they sent and its handling;
-    staff see everything."""
+    staff see everything. After a change it is given the service's snapshot, so the answer
+    never reads the database once the change is committed."""
     assignee = None
     if enquiry.assignee is not None:
         assignee = {"name": enquiry.assignee.name}
@@ -184,24 +187,35 @@ def create_enquiry():
             "unauthorised",
             "The API token is not valid. Send no token to submit as a member of the public.",
         )
+    key = idempotency.key_from_header(request.headers.get(idempotency.HEADER))
     body = json_body()
     raw, received_at, urgent = _parse_submission(body, staff)
     now = clock.now()
-    enquiry = service.log_enquiry(
-        raw, now=now, received_at=received_at, logged_by=staff, urgent=urgent
+
+    def log() -> idempotency.Created:
+        enquiry = service.log_enquiry(
+            raw, now=now, received_at=received_at, logged_by=staff, urgent=urgent
+        )
+        answer = enquiry_json(enquiry, now, staff=staff is not None)
+        call_now = None
+        if rules.is_urgent(urgent, enquiry.deadline, now):
+            call_now = office_calendar.route_at(now).line
+        answer["call_now"] = call_now
+        answer["message"] = f"Your reference is {enquiry.reference}." + (
+            f" As this is urgent, call {call_now} now." if call_now else ""
+        )
+        location = url_for("api.get_enquiry", reference=enquiry.reference)
+        return idempotency.Created(201, answer, location)
+
+    created = idempotency.create_once(
+        key,
+        scope=idempotency.scope_for(staff),
+        request_body=body,
+        endpoint="POST /api/v1/enquiries",
+        now=now,
+        create=log,
     )
-    answer = enquiry_json(enquiry, now, staff=staff is not None)
-    call_now = None
-    if rules.is_urgent(urgent, enquiry.deadline, now):
-        call_now = office_calendar.route_at(now).line
-    answer["call_now"] = call_now
-    answer["message"] = f"Your reference is {enquiry.reference}." + (
-        f" As this is urgent, call {call_now} now." if call_now else ""
-    )
-    response = jsonify(answer)
-    response.status_code = 201
-    response.headers["Location"] = url_for("api.get_enquiry", reference=enquiry.reference)
-    return response
+    return created_answer(created)
 
 
 # --- staff ------------------------------------------------------------------------------------

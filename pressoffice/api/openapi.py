@@ -83,6 +83,21 @@ def _query(
     }
 
 
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[ -~]+$"},
+    "description": (
+        "Any 1 to 255 printable ASCII characters, new for each new request (a UUID will do). "
+        "Sent again with the same request by the same caller (a staff token's user, or the "
+        "public) within 24 hours, the first answer is repeated (same status and body, with "
+        "Idempotent-Replayed: true) and nothing new is created. The same key with a different "
+        "request answers 422; a malformed key answers 400. A refused request keeps no key."
+    ),
+}
+
+
 def _page(name: str, maximum: int, description: str) -> dict:
     """A page number or size: a whole number from 1; left empty, the default."""
     return _query(name, description, "integer", minimum=1, maximum=maximum)
@@ -388,6 +403,7 @@ PATHS = {
             {"201": _json(_ref("Enquiry"), "Logged"), **_errors("400", "422", "429")},
             staff=False,
             body=_ref("EnquiryInput"),
+            parameters=[IDEMPOTENCY_KEY],
             tag="enquiries",
         ),
         "get": _op(
@@ -460,6 +476,7 @@ PATHS = {
             "Draft a release",
             {"201": _json(_ref("Release"), "Created"), **_errors("400", "401", "422")},
             body=_ref("ReleaseInput"),
+            parameters=[IDEMPOTENCY_KEY],
             tag="releases",
         ),
         "get": _op(

@@ -10,11 +10,14 @@ from typing import Any
 
 from flask import jsonify, request, url_for
 
+from .. import clock
 from ..domain.routing import parse_instant
+from ..services import idempotency
 from ..services import releases as service
 from ..services.errors import StaleVersion, ValidationFailed
 from ..timefmt import iso_utc
 from . import bearer_user, bp, json_body, token_required
+from .idempotent import created_answer
 
 CONTENT_FIELDS = ("title", "summary", "body", "quotes", "links", "notes")
 # Fields of a release's answer that a client may send back unchanged; they are not edits.
@@ -125,16 +128,30 @@ def _stale_answer(exc: StaleVersion) -> StaleVersion:
 @bp.post("/releases")
 @token_required()
 def create_release():
+    key = idempotency.key_from_header(request.headers.get(idempotency.HEADER))
     data = json_body()
     _refuse_unknown(data, set(CONTENT_FIELDS))
     _refuse_unknown_in_rows(data)
-    release = service.create_release(
-        actor=bearer_user(), **{name: data.get(name) for name in CONTENT_FIELDS}
+    actor = bearer_user()
+    now = clock.now()
+
+    def create() -> idempotency.Created:
+        # The answer is built before the commit: a repeat with the key answers it unchanged.
+        release = service.create_release(
+            actor=actor, now=now, **{name: data.get(name) for name in CONTENT_FIELDS}
+        )
+        location = url_for("api.get_release", release_id=release.id)
+        return idempotency.Created(201, release_json(release, now), location)
+
+    created = idempotency.create_once(
+        key,
+        scope=idempotency.scope_for(actor),
+        endpoint="POST /api/v1/releases",
+        request_body=data,
+        now=now,
+        create=create,
     )
-    response = jsonify(release_json(service.get_release(release.id)))
-    response.status_code = 201
-    response.headers["Location"] = url_for("api.get_release", release_id=release.id)
-    return response
+    return created_answer(created)
 
 
 @bp.get("/releases")

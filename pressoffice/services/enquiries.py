@@ -23,9 +23,99 @@ from .csv_export import csv_text
 from .errors import NotFound, ValidationFailed, WrongState
 from .paging import Page
 from .text_search import contains
+from .unit_of_work import unit_of_work
 
 PER_PAGE = 50
 MAX_PER_PAGE = 200
+
+
+# --- what a use case answers ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonSnapshot:
+    """The member of staff an enquiry names, as they were when the use case ran."""
+
+    id: int
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class EnquirySnapshot:
+    """An enquiry as it stood when its use case finished, read *before* the commit.
+
+    The answer to a change (the journalist's reference, the staff page's message) is built from
+    this, never from the database after the commit: once the change is stored, a connection
+    dropping cannot turn its answer into a failure, so nobody submits the same enquiry twice."""
+
+    id: int
+    reference: str
+    received_at: datetime
+    journalist_name: str
+    outlet: str
+    email: str | None
+    phone: str | None
+    subject: str
+    details: str
+    deadline: datetime | None
+    channel: str
+    release_id: int | None
+    route: str
+    line: str
+    route_reason: str
+    assignee_id: int | None
+    assignee: PersonSnapshot | None
+    needs_attention: bool
+    status: str
+    response: str | None
+    answered_at: datetime | None
+    closed_at: datetime | None
+    anonymised_at: datetime | None
+    logged_by_id: int | None
+    logged_by: PersonSnapshot | None
+    created_at: datetime
+
+    @property
+    def assignee_name(self) -> str | None:
+        return self.assignee.name if self.assignee else None
+
+
+def _person(user: User | None) -> PersonSnapshot | None:
+    return None if user is None else PersonSnapshot(id=user.id, name=user.name, email=user.email)
+
+
+def snapshot(enquiry: Enquiry) -> EnquirySnapshot:
+    """Every value of ``enquiry`` an answer may show, read now (inside the transaction)."""
+    db.session.flush()
+    return EnquirySnapshot(
+        id=enquiry.id,
+        reference=enquiry.reference,
+        received_at=enquiry.received_at,
+        journalist_name=enquiry.journalist_name,
+        outlet=enquiry.outlet,
+        email=enquiry.email,
+        phone=enquiry.phone,
+        subject=enquiry.subject,
+        details=enquiry.details,
+        deadline=enquiry.deadline,
+        channel=enquiry.channel,
+        release_id=enquiry.release_id,
+        route=enquiry.route,
+        line=enquiry.line,
+        route_reason=enquiry.route_reason,
+        assignee_id=enquiry.assignee_id,
+        assignee=_person(enquiry.assignee),
+        needs_attention=enquiry.needs_attention,
+        status=enquiry.status,
+        response=enquiry.response,
+        answered_at=enquiry.answered_at,
+        closed_at=enquiry.closed_at,
+        anonymised_at=enquiry.anonymised_at,
+        logged_by_id=enquiry.logged_by_id,
+        logged_by=_person(enquiry.logged_by),
+        created_at=enquiry.created_at,
+    )
 
 
 # --- logging an enquiry -----------------------------------------------------------------------
@@ -34,7 +124,9 @@ MAX_PER_PAGE = 200
 def next_reference_number(day: date) -> int:
     """The next number for ``day``, taken atomically: one INSERT ... ON CONFLICT DO UPDATE ...
     RETURNING. On PostgreSQL the counter row stays locked until this transaction ends, so
-    concurrent loggers queue for it; on SQLite the write lock does the same."""
+    concurrent loggers queue for it; on SQLite the unit of work's ``BEGIN IMMEDIATE`` does the
+    same. Called inside the unit of work that stores the enquiry, so a number is never handed
+    out twice, nor used up by an enquiry that was refused."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
@@ -67,6 +159,7 @@ def _active_user(user_id: Any, field_name: str, errors: dict[str, str]) -> User 
     return user
 
 
+@unit_of_work
 def log_enquiry(
     raw: Mapping[str, Any],
     *,
@@ -74,7 +167,7 @@ def log_enquiry(
     received_at: datetime | None = None,
     logged_by: User | None = None,
     urgent: bool = False,
-) -> Enquiry:
+) -> EnquirySnapshot:
     """Log an enquiry. ``raw`` holds the journalist's details (see ``domain.enquiries``) and,
     for staff only, ``assignee_id`` and ``release_id``. ``received_at`` defaults to ``now``;
     a caller without an account (``logged_by`` None) can never set it, the route or the
@@ -83,6 +176,7 @@ def log_enquiry(
 
     The route, line and reason are stored as they stand at ``received_at``; out of hours the
     duty officer on the rota then is assigned, and with nobody on duty the enquiry is flagged.
+    One unit of work; the answer is a snapshot taken before the commit.
     """
     if logged_by is None:
         received_at = now
@@ -143,8 +237,7 @@ def log_enquiry(
     db.session.flush()
     for action, comment in events:
         _record(enquiry, logged_by, action, comment, now)
-    db.session.commit()
-    return enquiry
+    return snapshot(enquiry)
 
 
 def _record(
@@ -365,19 +458,24 @@ def enquiries_about_release(release_id: int) -> list[Enquiry]:
 
 
 def _load_for_change(reference: str, action: str) -> Enquiry:
+    """The enquiry, locked (PostgreSQL: a row lock; SQLite: the unit's write lock) and read
+    afresh as the first thing the use case decides on."""
     enquiry = db.session.scalar(
-        sa.select(Enquiry).where(Enquiry.reference == reference).with_for_update()
+        sa.select(Enquiry)
+        .where(Enquiry.reference == (reference or "").strip().upper())
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
     if enquiry is None:
         raise NotFound(f"No enquiry with reference {reference}")
     problem = rules.why_not(action, enquiry.status)
     if problem:
-        db.session.rollback()
         raise WrongState(problem)
     return enquiry
 
 
-def assign(reference: str, assignee_id: Any, *, actor: User, now: datetime) -> Enquiry:
+@unit_of_work
+def assign(reference: str, assignee_id: Any, *, actor: User, now: datetime) -> EnquirySnapshot:
     """Give the enquiry to a member of staff (or hand it on to someone else)."""
     errors: dict[str, str] = {}
     if assignee_id in (None, ""):
@@ -388,18 +486,17 @@ def assign(reference: str, assignee_id: Any, *, actor: User, now: datetime) -> E
     if assignee is not None and assignee.id == enquiry.assignee_id:
         errors["assignee_id"] = f"This enquiry is already assigned to {assignee.name}"
     if errors:
-        db.session.rollback()
         raise ValidationFailed(errors)
     action = "reassigned" if enquiry.assignee_id else "assigned"
     enquiry.assignee = assignee
     enquiry.status = rules.status_after("assign", enquiry.status)
     enquiry.needs_attention = False
     _record(enquiry, actor, action, f"Assigned to {assignee.name}", now)
-    db.session.commit()
-    return enquiry
+    return snapshot(enquiry)
 
 
-def respond(reference: str, response: Any, *, actor: User, now: datetime) -> Enquiry:
+@unit_of_work
+def respond(reference: str, response: Any, *, actor: User, now: datetime) -> EnquirySnapshot:
     """Record the answer given to the journalist, and when."""
     text, errors = rules.validate_response(response)
     if errors:
@@ -412,11 +509,11 @@ def respond(reference: str, response: Any, *, actor: User, now: datetime) -> Enq
         enquiry.assignee = actor
     enquiry.needs_attention = False
     _record(enquiry, actor, "answered", text, now)
-    db.session.commit()
-    return enquiry
+    return snapshot(enquiry)
 
 
-def close(reference: str, *, actor: User, now: datetime, comment: Any = None) -> Enquiry:
+@unit_of_work
+def close(reference: str, *, actor: User, now: datetime, comment: Any = None) -> EnquirySnapshot:
     """Close the enquiry: answered, or no longer needed (say why in ``comment``)."""
     note = rules.clean_text(comment)
     errors: dict[str, str] = {}
@@ -428,8 +525,7 @@ def close(reference: str, *, actor: User, now: datetime, comment: Any = None) ->
     enquiry.closed_at = now
     enquiry.needs_attention = False
     _record(enquiry, actor, "closed", note or None, now)
-    db.session.commit()
-    return enquiry
+    return snapshot(enquiry)
 
 
 # --- CSV export -------------------------------------------------------------------------------
@@ -504,6 +600,7 @@ class AnonymiseResult:
     kept: int  # enquiries in the log, anonymised or not: the counts stay
 
 
+@unit_of_work
 def anonymise_closed(*, now: datetime, older_than_months: int | None = None) -> AnonymiseResult:
     """Remove the journalist's name, email, phone, the details and the response from closed
     enquiries closed before the cutoff (``ENQUIRY_RETENTION_MONTHS``, default 24, before
@@ -542,7 +639,6 @@ def anonymise_closed(*, now: datetime, older_than_months: int | None = None) -> 
         )
     )
     kept = db.session.scalar(sa.select(sa.func.count()).select_from(Enquiry))
-    db.session.commit()
     return AnonymiseResult(anonymised=result.rowcount, cutoff=cutoff, kept=kept)
 
 

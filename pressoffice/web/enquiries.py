@@ -192,18 +192,20 @@ def enquiry_detail(reference: str):
 
 def _change(reference: str, form, change, done: str, form_slot: str):
     enquiry = _enquiry_or_404(reference)
+    # Read now: after the change is committed, the page answers from values in hand.
+    detail_url = url_for("web.enquiry_detail", reference=enquiry.reference)
     if not form.validate():
         return _detail(enquiry, 400, **{form_slot: form})
     try:
-        change(enquiry)
+        change(enquiry.reference)
     except ValidationFailed as exc:
         show_refusal(form, exc.fields, FIELD_FOR)
-        return _detail(enquiry, 422, **{form_slot: form})
+        return _detail(_enquiry_or_404(reference), 422, **{form_slot: form})
     except WrongState as exc:
         flash(exc.message, "error")
-        return redirect(url_for("web.enquiry_detail", reference=enquiry.reference), 303)
+        return redirect(detail_url, 303)
     flash(done, "success")
-    return redirect(url_for("web.enquiry_detail", reference=enquiry.reference), 303)
+    return redirect(detail_url, 303)
 
 
 @bp.post("/enquiries/<reference>/assign", endpoint="enquiry_assign")
@@ -214,8 +216,8 @@ def enquiry_assign(reference: str):
     return _change(
         reference,
         form,
-        lambda e: enquiries.assign(
-            e.reference, form.assignee_id.data, actor=current_user, now=clock.now()
+        lambda ref: enquiries.assign(
+            ref, form.assignee_id.data, actor=current_user, now=clock.now()
         ),
         "Assignment saved.",
         "assign",
@@ -229,9 +231,7 @@ def enquiry_respond(reference: str):
     return _change(
         reference,
         form,
-        lambda e: enquiries.respond(
-            e.reference, form.response.data, actor=current_user, now=clock.now()
-        ),
+        lambda ref: enquiries.respond(ref, form.response.data, actor=current_user, now=clock.now()),
         "Response recorded.",
         "respond",
     )
@@ -244,8 +244,8 @@ def enquiry_close(reference: str):
     return _change(
         reference,
         form,
-        lambda e: enquiries.close(
-            e.reference, actor=current_user, now=clock.now(), comment=form.comment.data
+        lambda ref: enquiries.close(
+            ref, actor=current_user, now=clock.now(), comment=form.comment.data
         ),
         "Enquiry closed.",
         "close",
