@@ -34,6 +34,13 @@ def _time(name: str, default: str) -> time:
         raise ConfigError(f"{name} must be a time such as 08:30, not {raw!r}") from exc
 
 
+def _seconds(name: str, default: str) -> int:
+    raw = _env(name, default)
+    if not raw.isdigit():
+        raise ConfigError(f"{name} must be a whole number of seconds such as 60, not {raw!r}")
+    return int(raw)
+
+
 def check_database_url(url: str) -> str:
     """Refuse a DATABASE_URL that SQLAlchemy cannot read, naming the problem."""
     try:
@@ -73,6 +80,10 @@ class Config:
     LOGIN_LIMIT_PER_ADDRESS = _env("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes")
     PUBLIC_ENQUIRY_LIMIT = _env("PUBLIC_ENQUIRY_LIMIT", "5 per hour")
     PREVIEW_LINK_LIMIT = _env("PREVIEW_LINK_LIMIT", "30 per minute")
+
+    # How long a cache in front of the app may keep a public page, the feed or a public API
+    # answer, in seconds; never past the next embargo instant, whatever this says.
+    PUBLIC_CACHE_MAX_AGE = _seconds("PUBLIC_CACHE_MAX_AGE", "60")
 
     # Where release attachments are kept: outside the web root, never served as static files.
     ATTACHMENT_DIR = _env("ATTACHMENT_DIR")

@@ -11,6 +11,7 @@ from typing import Any
 from flask import jsonify, request, url_for
 
 from ..auth import public
+from ..public.caching import shared_cache
 from ..services import releases as service
 from ..timefmt import iso_utc
 from . import bp
@@ -64,6 +65,7 @@ def public_release_json(release: service.PublicRelease, *, full: bool) -> dict[s
 
 @bp.get("/public/releases")
 @public
+@shared_cache
 def public_releases():
     found = service.list_public_releases(
         page=request.args.get("page", 1),
@@ -81,5 +83,6 @@ def public_releases():
 
 @bp.get("/public/releases/<slug>")
 @public
+@shared_cache
 def public_release(slug: str):
     return jsonify(public_release_json(service.load_public_release(slug), full=True))

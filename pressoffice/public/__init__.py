@@ -3,12 +3,16 @@
 from flask import Blueprint, render_template
 
 from ..auth import public
+from .caching import no_store_unless_shared, shared_cache
 
 bp = Blueprint("public", __name__)
+# For every answer of the app, not only this blueprint's: nothing is cached unless marked.
+bp.after_app_request(no_store_unless_shared)
 
 
 @bp.get("/")
 @public
+@shared_cache(changes_at=None)
 def index():
     return render_template("public/index.html")
 

@@ -23,6 +23,7 @@ from wtforms.validators import Optional
 from .. import clock
 from ..auth import public
 from ..domain import enquiries as rules
+from ..domain.caching import soonest
 from ..extensions import limiter
 from ..forms import show_refusal
 from ..services import enquiries, office_calendar
@@ -30,6 +31,7 @@ from ..services.errors import ValidationFailed
 from ..timefmt import to_london
 from ..web.enquiry_forms import OCCURRENCES, TIME_FORMATS, UKTime
 from . import bp
+from .caching import shared_cache
 
 # A person takes longer than this to fill in the form; a robot usually does not.
 MIN_FILL = timedelta(seconds=3)
@@ -88,8 +90,16 @@ def _public_limit() -> str:
     return current_app.config["PUBLIC_ENQUIRY_LIMIT"]
 
 
+def _contact_changes_at(instant: datetime) -> datetime | None:
+    """The contact page says which line answers and the time now, to the minute: it changes
+    when the office opens or closes, and at the next minute."""
+    next_minute = instant.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return soonest(office_calendar.route_and_next_change(instant)[1], next_minute)
+
+
 @bp.get("/contact", endpoint="contact")
 @public
+@shared_cache(changes_at=_contact_changes_at)
 def contact():
     now = clock.now()
     routing, changes_at = office_calendar.route_and_next_change(now)

@@ -20,6 +20,7 @@ from ..services import releases
 from ..services.errors import NotFound, ValidationFailed
 from ..timefmt import iso_utc
 from . import bp
+from .caching import shared_cache
 
 NEWS_PER_PAGE = 20
 FEED_ENTRIES = 20
@@ -35,6 +36,7 @@ def _public_file_url(slug: str):
 
 @bp.get("/news")
 @public
+@shared_cache
 def news_index():
     try:
         page = releases.list_public_releases(
@@ -49,6 +51,7 @@ def news_index():
 
 @bp.get("/news/<slug>")
 @public
+@shared_cache
 def news_release(slug: str):
     try:
         release = releases.load_public_release(slug, now=clock.now())
@@ -90,6 +93,7 @@ def send_attachment(attachment):
 
 @bp.get("/news.atom")
 @public
+@shared_cache
 def news_atom():
     now = clock.now()
     entries = releases.latest_public_releases(limit=FEED_ENTRIES, now=now)
