@@ -153,6 +153,12 @@ class ProductionConfig(Config):
             raise ConfigError("SECRET_KEY is too short for production: use at least 32 characters")
         if not app.config.get("SQLALCHEMY_DATABASE_URI"):
             raise ConfigError("DATABASE_URL must be set in production")
+        if str(app.config.get("RATELIMIT_STORAGE_URI") or "memory://").startswith("memory://"):
+            # Each worker process would count on its own, multiplying every limit.
+            raise ConfigError(
+                "RATELIMIT_STORAGE_URI must name a shared store in production, "
+                "not memory://: set RATELIMIT_STORAGE_URI=redis://HOST:6379/0"
+            )
         super().check(app)
 
 
