@@ -335,7 +335,15 @@ def _banner(release, status: str, now: datetime, pending_correction: bool) -> di
     return {"status": status, "label": label, "headline": headline, "lines": lines}
 
 
-def _release_page(release_id: int, *, errors=None, focus=None, typed=None, status_code=200):
+def _release_page(
+    release_id: int,
+    *,
+    errors=None,
+    focus=None,
+    typed=None,
+    status_code=200,
+    approval_conflict=None,
+):
     now = clock.now()
     release = release_or_404(release_id)
     history = releases.release_history(release.id, now=now)
@@ -371,6 +379,7 @@ def _release_page(release_id: int, *, errors=None, focus=None, typed=None, statu
             focus=focus,
             typed=typed or {},
             compare=compare,
+            approval_conflict=approval_conflict,
             max_mb=attachment_service.max_attachment_bytes() // (1024 * 1024),
         ),
         status_code,
@@ -418,6 +427,66 @@ def release_transition(release_id: int, action: str):
     if action == "approve" and releases.release_status(releases.get_release(release.id)) == (
         "published"
     ):
+        message = "Correction approved: the public now sees it, with its change note"
+    flash(message, "success")
+    return redirect(url_for("web.release_view", release_id=release.id))
+
+
+@bp.post("/releases/<int:release_id>/approve", endpoint="release_approve")
+@staff_required
+def release_approve(release_id: int):
+    """Sign off exactly the version the approver was shown: the form carries it, and an
+    approval without it, or of a version since replaced, approves nothing."""
+    release = release_or_404(release_id)
+    comment = request.form.get("comment", "")
+    typed = {"approve-comment": comment}
+    try:
+        releases.approve_release(
+            release.id,
+            actor=current_user,
+            comment=comment,
+            expected_version=request.form.get("version") or None,
+            require_version=True,
+            now=clock.now(),
+        )
+    except ValidationFailed as refusal:
+        if "version" in refusal.fields:
+            message = (
+                "The approval did not say which version you reviewed, so nothing was approved. "
+                "Check the version shown below, then approve it."
+            )
+            return _release_page(
+                release_id, errors={"release-actions": message}, typed=typed, status_code=400
+            )
+        errors = {f"approve-{name}": message for name, message in refusal.fields.items()}
+        return _release_page(release_id, errors=errors, focus="approve", typed=typed)
+    except StaleVersion as stale:
+        conflict = {
+            "seen": stale.submitted_version,
+            "current": stale.current_version,
+            "compare_url": url_for(
+                "web.release_compare",
+                release_id=release.id,
+                old=stale.submitted_version,
+                new=stale.current_version,
+            ),
+        }
+        message = (
+            f"You reviewed version {stale.submitted_version}, but it is now version "
+            f"{stale.current_version}: it changed after you opened the page, so nothing was "
+            "approved. Compare the two, then approve the version shown below if it is right."
+        )
+        return _release_page(
+            release_id,
+            errors={"release-actions": message},
+            typed=typed,
+            status_code=409,
+            approval_conflict=conflict,
+        )
+    except ServiceError as refusal:
+        return _release_page(release_id, errors={"release-actions": refusal.message}, typed=typed)
+    message = DONE_MESSAGES["approve"]
+    if releases.release_status(releases.get_release(release.id)) == "published":
         message = "Correction approved: the public now sees it, with its change note"
     flash(message, "success")
     return redirect(url_for("web.release_view", release_id=release.id))

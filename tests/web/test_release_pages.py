@@ -267,7 +267,7 @@ def test_approving_a_page_that_changed_since_it_was_opened_is_refused(signed_in,
         f"/releases/{release.id}/approve", data={"version": seen_version}
     )
     assert response.status_code == 409
-    assert b"Someone changed this release after you opened the page" in response.data
+    assert b"it changed after you opened the page, so nothing was approved" in response.data
     assert releases.get_release(release.id).state == "in_review"
 
 
