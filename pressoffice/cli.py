@@ -185,6 +185,47 @@ def demo(host, port, no_serve):
     run_simple(host, port, current_app._get_current_object(), threaded=True)
 
 
+# --- backup and restore ---------------------------------------------------------------------
+
+
+@cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def backup(path):
+    """Write a consistent copy of the whole database to PATH while the app keeps running
+    (SQLite: the online backup API; PostgreSQL: pg_dump)."""
+    from .services import backup as backups
+
+    try:
+        outcome = backups.backup_database(path)
+    except ServiceError as exc:
+        fail_from(exc)
+    click.echo(outcome.message)
+
+
+@cli.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Replace the database without asking.")
+@with_appcontext
+def restore(path, yes):
+    """Replace the database with the backup at PATH (made by 'pressoffice backup'), then
+    bring it to the newest migration. Stop the app first: what it saved since the backup is
+    lost (on SQLite the database it replaces is kept beside it)."""
+    from .services import backup as backups
+
+    if not yes:
+        click.confirm(
+            f"Replace the database {backups.database_url().render_as_string()} "
+            f"with the backup {path}? Everything saved since that backup will be lost",
+            abort=True,
+        )
+    try:
+        outcome = backups.restore_database(path)
+    except ServiceError as exc:
+        fail_from(exc)
+    click.echo(outcome.message)
+
+
 def register_feature_commands() -> None:
     """Commands that belong to a feature live beside it."""
     import importlib
