@@ -5,117 +5,37 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
 from ..domain import enquiries as rules
-from ..domain.routing import OUT_OF_HOURS, ROUTES, OfficeCalendar
+from ..domain.routing import OUT_OF_HOURS
 from ..extensions import db
-from ..models import MAX_ID, Enquiry, EnquiryCounter, EnquiryEvent, Release, User
+from ..models import Enquiry, EnquiryCounter, EnquiryEvent, Release, User
 from ..timefmt import iso_utc
 from . import office_calendar, rota
 from .csv_export import csv_text
+
+# The filters, the snapshot an answer is built from and the retention of personal data live in
+# modules of their own; they stay part of this module's interface.
+from .enquiry_filters import STATUS_FILTERS as STATUS_FILTERS
+from .enquiry_filters import UNASSIGNED as UNASSIGNED
+from .enquiry_filters import EnquiryFilters, filtered_query, row_id
+from .enquiry_filters import parse_filters as parse_filters
+from .enquiry_retention import AnonymiseResult as AnonymiseResult
+from .enquiry_retention import anonymise_closed as anonymise_closed
+from .enquiry_snapshot import EnquirySnapshot, snapshot
+from .enquiry_snapshot import PersonSnapshot as PersonSnapshot
 from .errors import NotFound, ValidationFailed, WrongState
 from .paging import Page
-from .text_search import contains
 from .unit_of_work import unit_of_work
 
 PER_PAGE = 50
 MAX_PER_PAGE = 200
-
-
-# --- what a use case answers ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PersonSnapshot:
-    """The member of staff an enquiry names, as they were when the use case ran."""
-
-    id: int
-    name: str
-    email: str
-
-
-@dataclass(frozen=True)
-class EnquirySnapshot:
-    """An enquiry as it stood when its use case finished, read *before* the commit.
-
-    The answer to a change (the journalist's reference, the staff page's message) is built from
-    this, never from the database after the commit: once the change is stored, a connection
-    dropping cannot turn its answer into a failure, so nobody submits the same enquiry twice."""
-
-    id: int
-    reference: str
-    received_at: datetime
-    journalist_name: str
-    outlet: str
-    email: str | None
-    phone: str | None
-    subject: str
-    details: str
-    deadline: datetime | None
-    channel: str
-    release_id: int | None
-    route: str
-    line: str
-    route_reason: str
-    assignee_id: int | None
-    assignee: PersonSnapshot | None
-    needs_attention: bool
-    status: str
-    response: str | None
-    answered_at: datetime | None
-    closed_at: datetime | None
-    anonymised_at: datetime | None
-    logged_by_id: int | None
-    logged_by: PersonSnapshot | None
-    created_at: datetime
-
-    @property
-    def assignee_name(self) -> str | None:
-        return self.assignee.name if self.assignee else None
-
-
-def _person(user: User | None) -> PersonSnapshot | None:
-    return None if user is None else PersonSnapshot(id=user.id, name=user.name, email=user.email)
-
-
-def snapshot(enquiry: Enquiry) -> EnquirySnapshot:
-    """Every value of ``enquiry`` an answer may show, read now (inside the transaction)."""
-    db.session.flush()
-    return EnquirySnapshot(
-        id=enquiry.id,
-        reference=enquiry.reference,
-        received_at=enquiry.received_at,
-        journalist_name=enquiry.journalist_name,
-        outlet=enquiry.outlet,
-        email=enquiry.email,
-        phone=enquiry.phone,
-        subject=enquiry.subject,
-        details=enquiry.details,
-        deadline=enquiry.deadline,
-        channel=enquiry.channel,
-        release_id=enquiry.release_id,
-        route=enquiry.route,
-        line=enquiry.line,
-        route_reason=enquiry.route_reason,
-        assignee_id=enquiry.assignee_id,
-        assignee=_person(enquiry.assignee),
-        needs_attention=enquiry.needs_attention,
-        status=enquiry.status,
-        response=enquiry.response,
-        answered_at=enquiry.answered_at,
-        closed_at=enquiry.closed_at,
-        anonymised_at=enquiry.anonymised_at,
-        logged_by_id=enquiry.logged_by_id,
-        logged_by=_person(enquiry.logged_by),
-        created_at=enquiry.created_at,
-    )
 
 
 # --- logging an enquiry -----------------------------------------------------------------------
@@ -141,17 +61,8 @@ def next_reference_number(day: date) -> int:
     return db.session.execute(statement).scalar_one()
 
 
-def _row_id(value: Any) -> int | None:
-    """``value`` as an id the database can hold, or None."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 1 <= number <= MAX_ID else None
-
-
 def _active_user(user_id: Any, field_name: str, errors: dict[str, str]) -> User | None:
-    key = _row_id(user_id)
+    key = row_id(user_id)
     user = db.session.get(User, key) if key is not None else None
     if user is None or not user.active:
         errors[field_name] = "Choose a member of staff from the list"
@@ -190,7 +101,7 @@ def log_enquiry(
         assignee = _active_user(raw["assignee_id"], "assignee_id", errors)
     release_id = None
     if raw.get("release_id") not in (None, ""):
-        release_id = _row_id(raw["release_id"])
+        release_id = row_id(raw["release_id"])
         if release_id is None or db.session.get(Release, release_id) is None:
             errors["release_id"] = "Choose a release from the list"
     if errors:
@@ -251,146 +162,6 @@ def _record(
 
 
 # --- finding enquiries ------------------------------------------------------------------------
-
-
-UNASSIGNED = "none"
-
-
-@dataclass
-class EnquiryFilters:
-    """What the log is narrowed to. Dates are London dates, inclusive."""
-
-    route: str | None = None
-    status: str | None = None  # a status, or "open"
-    assignee: str | None = None  # a user id, or "none" for nobody
-    outlet: str | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-    q: str | None = None
-    overdue: bool = False
-    needs_attention: bool = False
-    release_id: int | None = None
-
-    def as_args(self) -> dict[str, str]:
-        """Query-string arguments that reproduce these filters (for paging and CSV links)."""
-        args = {
-            "route": self.route,
-            "status": self.status,
-            "assignee": self.assignee,
-            "outlet": self.outlet,
-            "from": self.date_from.isoformat() if self.date_from else None,
-            "to": self.date_to.isoformat() if self.date_to else None,
-            "q": self.q,
-            "overdue": "1" if self.overdue else None,
-            "attention": "1" if self.needs_attention else None,
-        }
-        return {key: value for key, value in args.items() if value}
-
-    @property
-    def active(self) -> bool:
-        return bool(self.as_args())
-
-
-STATUS_FILTERS = (*rules.STATUSES, "open")
-
-
-def parse_filters(args: Mapping[str, Any]) -> EnquiryFilters:
-    """Read filters from query-string arguments (the log page and the API use the same names:
-    route, status, assignee, outlet, from, to, q, overdue, attention). An unknown value is
-    refused with the field named, never ignored."""
-    errors: dict[str, str] = {}
-
-    def text(name: str, limit: int = 200) -> str | None:
-        value = rules.clean_text(args.get(name))
-        if len(value) > limit:
-            errors[name] = f"Must be {limit} characters or fewer"
-        return value or None
-
-    route = text("route")
-    if route and route not in ROUTES:
-        errors["route"] = "Route must be office_hours or out_of_hours"
-    status = text("status")
-    if status and status not in STATUS_FILTERS:
-        errors["status"] = "Status must be one of " + ", ".join(STATUS_FILTERS)
-    assignee = text("assignee")
-    if assignee and assignee != UNASSIGNED:
-        key = _row_id(assignee) if assignee.isdigit() else None
-        if key is None or db.session.get(User, key) is None:
-            errors["assignee"] = "No such member of staff"
-    dates = {}
-    for name in ("from", "to"):
-        value = text(name)
-        dates[name] = None
-        if value:
-            try:
-                dates[name] = date.fromisoformat(value)
-            except ValueError:
-                errors[name] = "Enter a date like 2016-12-27"
-    if dates["from"] and dates["to"] and dates["to"] < dates["from"]:
-        errors["to"] = "The end date must be on or after the start date"
-    if errors:
-        raise ValidationFailed(errors, "Some filters need correcting")
-    return EnquiryFilters(
-        route=route,
-        status=status,
-        assignee=assignee,
-        outlet=text("outlet"),
-        date_from=dates["from"],
-        date_to=dates["to"],
-        q=text("q"),
-        overdue=rules.clean_text(args.get("overdue")) in ("1", "true", "on", "yes"),
-        needs_attention=rules.clean_text(args.get("attention")) in ("1", "true", "on", "yes"),
-    )
-
-
-def _london_midnight(day: date, calendar: OfficeCalendar) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=calendar.timezone).astimezone(UTC)
-
-
-def filtered_query(filters: EnquiryFilters, now: datetime) -> sa.Select:
-    """SELECT of the enquiries matching ``filters``, newest first."""
-    calendar = OfficeCalendar.from_config(current_app.config)
-    query = sa.select(Enquiry)
-    if filters.route:
-        query = query.where(Enquiry.route == filters.route)
-    if filters.status == "open":
-        query = query.where(Enquiry.status.in_(rules.OPEN_STATUSES))
-    elif filters.status:
-        query = query.where(Enquiry.status == filters.status)
-    if filters.assignee == UNASSIGNED:
-        query = query.where(Enquiry.assignee_id.is_(None))
-    elif filters.assignee:
-        query = query.where(Enquiry.assignee_id == int(filters.assignee))
-    if filters.outlet:
-        query = query.where(contains(Enquiry.outlet, filters.outlet))
-    if filters.date_from:
-        query = query.where(Enquiry.received_at >= _london_midnight(filters.date_from, calendar))
-    if filters.date_to:
-        end = _london_midnight(filters.date_to + timedelta(days=1), calendar)
-        query = query.where(Enquiry.received_at < end)
-    if filters.q:
-        query = query.where(
-            sa.or_(
-                *(
-                    contains(column, filters.q)
-                    for column in (
-                        Enquiry.reference,
-                        Enquiry.journalist_name,
-                        Enquiry.outlet,
-                        Enquiry.subject,
-                        Enquiry.details,
-                        Enquiry.email,
-                    )
-                )
-            )
-        )
-    if filters.overdue:
-        query = query.where(Enquiry.status.in_(rules.OPEN_STATUSES), Enquiry.deadline < now)
-    if filters.needs_attention:
-        query = query.where(Enquiry.needs_attention.is_(True))
-    if filters.release_id:
-        query = query.where(Enquiry.release_id == filters.release_id)
-    return query
 
 
 @dataclass
@@ -588,58 +359,6 @@ def export_csv(filters: EnquiryFilters, *, now: datetime) -> Iterator[str]:
         last = (batch[-1].received_at, batch[-1].id)
         if len(batch) < CSV_BATCH:
             break
-
-
-# --- personal data ----------------------------------------------------------------------------
-
-
-@dataclass
-class AnonymiseResult:
-    anonymised: int
-    cutoff: datetime
-    kept: int  # enquiries in the log, anonymised or not: the counts stay
-
-
-@unit_of_work
-def anonymise_closed(*, now: datetime, older_than_months: int | None = None) -> AnonymiseResult:
-    """Remove the journalist's name, email, phone, the details and the response from closed
-    enquiries closed before the cutoff (``ENQUIRY_RETENTION_MONTHS``, default 24, before
-    ``now``). The rows stay, with reference, dates, route, outlet, subject and status, so the
-    figures on the dashboard do not change."""
-    months = (
-        older_than_months
-        if older_than_months is not None
-        else current_app.config.get("ENQUIRY_RETENTION_MONTHS", 24)
-    )
-    cutoff = rules.months_before(now, months)
-    due = sa.and_(
-        Enquiry.status == rules.CLOSED,
-        Enquiry.closed_at < cutoff,
-        Enquiry.anonymised_at.is_(None),
-    )
-    # The timeline's notes quote the response: they go too.
-    db.session.execute(
-        sa.update(EnquiryEvent)
-        .where(
-            EnquiryEvent.enquiry_id.in_(sa.select(Enquiry.id).where(due)),
-            EnquiryEvent.action == "answered",
-        )
-        .values(comment=None)
-    )
-    result = db.session.execute(
-        sa.update(Enquiry)
-        .where(due)
-        .values(
-            journalist_name=rules.REMOVED_NAME,
-            email=None,
-            phone=None,
-            details="",
-            response=None,
-            anonymised_at=now,
-        )
-    )
-    kept = db.session.scalar(sa.select(sa.func.count()).select_from(Enquiry))
-    return AnonymiseResult(anonymised=result.rowcount, cutoff=cutoff, kept=kept)
 
 
 # --- used by the forms ------------------------------------------------------------------------
