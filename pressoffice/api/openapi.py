@@ -1,7 +1,9 @@
 """``GET /api/v1/openapi.json``: an OpenAPI 3 description of the API.
 
-Written by hand, next to the code it describes; a test fails when a route under /api/v1 is not
-described here, or a description names a route that does not exist.
+The routes, their parameters and the answers each can give are listed here; the request bodies
+and answers come from ``api/schemas.py``, the declarations the views check requests with. A
+test fails when a route under /api/v1 is not described here, or a description names a route
+that does not exist.
 """
 
 from __future__ import annotations
@@ -11,10 +13,9 @@ from flask import jsonify
 from ..auth import public
 from ..domain.routing import ROUTES
 from . import bp
-
-
-def _ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
+from . import schemas as declared
+from .schemas import INSTANT, INSTANT_HELP, RELEASE_STATUSES
+from .schemas import ref as _ref
 
 
 def _json(schema: dict, description: str) -> dict:
@@ -41,8 +42,7 @@ def _op(
     responses: dict,
     *,
     staff: bool = True,
-    body: dict | None = None,
-    body_required: bool = True,
+    body: declared.Body | None = None,
     parameters: list | None = None,
     tag: str = "",
 ) -> dict:
@@ -51,12 +51,20 @@ def _op(
         operation["security"] = []
     if body is not None:
         operation["requestBody"] = {
-            "required": body_required,
-            "content": {"application/json": {"schema": body}},
+            "required": body.required,
+            "content": {"application/json": {"schema": _body_schema(body)}},
         }
     if parameters:
         operation["parameters"] = parameters
     return operation
+
+
+def _body_schema(body: declared.Body) -> dict:
+    """A reference to the component a body is declared as, or the body's own schema."""
+    for name, schema in declared.SCHEMAS.items():
+        if schema is body.schema:
+            return _ref(name)
+    return body.schema
 
 
 def _path_param(name: str, kind: str = "string", description: str = "") -> dict:
@@ -103,236 +111,8 @@ def _page(name: str, maximum: int, description: str) -> dict:
     return _query(name, description, "integer", minimum=1, maximum=maximum)
 
 
-# Text is refused when it holds control characters (other than tab and line breaks);
-# ``required`` text must also hold more than spaces.
-_SHOWN = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
-_PRINTABLE = rf"^{_SHOWN}*$"
-_NOT_BLANK = rf"^{_SHOWN}*[^\s\x00-\x08\x0b\x0c\x0e-\x1f\x7f]{_SHOWN}*$"
-
-
-def _text(limit: int, *, required: bool = False, **extra) -> dict:
-    return {
-        "type": "string",
-        "maxLength": limit,
-        "pattern": _NOT_BLANK if required else _PRINTABLE,
-        **extra,
-    }
-
-
-def _object(properties: dict, *required: str, **extra) -> dict:
-    """A JSON object of exactly these fields: any other is refused by name."""
-    schema = {"type": "object", "properties": properties, "additionalProperties": False}
-    if required:
-        schema["required"] = list(required)
-    return {**schema, **extra}
-
-
 RELEASE_ID = _path_param("release_id", "integer", "The release's number")
 REFERENCE = _path_param("reference", "string", "ENQ-YYYYMMDD-NNNN")
-INSTANT_HELP = "ISO 8601 with an offset, e.g. 2016-12-01T00:01:00+00:00, in the years 1900-2999"
-INSTANT = {
-    "type": "string",
-    "format": "date-time",
-    "pattern": "^(19|2[0-9])[0-9][0-9]-",
-    "description": INSTANT_HELP,
-}
-
-RELEASE_STATUSES = ["draft", "in_review", "approved", "scheduled", "published", "withdrawn"]
-
-# Headline: one line, so no line breaks either.
-_HEADLINE = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
-
-# An optional field sent as null counts as empty.
-RELEASE_CONTENT = {
-    "title": {"type": "string", "maxLength": 200, "pattern": _HEADLINE},
-    "summary": _text(1000, nullable=True),
-    "body": _text(100000, description="Markdown", nullable=True),
-    "quotes": {"type": "array", "maxItems": 30, "items": _ref("Quote"), "nullable": True},
-    "notes": {
-        "type": "array",
-        "maxItems": 30,
-        "items": _text(5000, nullable=True),
-        "nullable": True,
-    },
-    "links": {"type": "array", "maxItems": 30, "items": _ref("Link"), "nullable": True},
-}
-
-# Enquiry text: anything but blank where it is required.
-_SAID = {"type": "string", "minLength": 1, "pattern": "\\S"}
-STAFF_MEMBER = {
-    "anyOf": [{"type": "integer", "minimum": 1}, {"type": "string", "minLength": 1}],
-    "description": "A member of staff: their id or email address",
-}
-
-SCHEMAS = {
-    "Error": {
-        "type": "object",
-        "required": ["error"],
-        "properties": {
-            "error": {
-                "type": "object",
-                "required": ["code", "message", "fields"],
-                "properties": {
-                    "code": {"type": "string"},
-                    "message": {"type": "string"},
-                    "fields": {"type": "object", "additionalProperties": {"type": "string"}},
-                },
-            }
-        },
-    },
-    "Quote": {
-        "type": "object",
-        "required": ["speaker", "text"],
-        "properties": {
-            "key": {"type": "string", "readOnly": True},
-            "speaker": _text(120, required=True),
-            "role": _text(200, nullable=True),
-            "text": _text(5000, required=True),
-        },
-    },
-    "Link": {
-        "type": "object",
-        "required": ["label", "url"],
-        "properties": {
-            "label": _text(200, required=True),
-            "url": {
-                "type": "string",
-                "format": "uri",
-                "maxLength": 2000,
-                "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#\\s]",
-                "description": "A full web address starting with https:// or http://",
-            },
-        },
-    },
-    "ReleaseInput": _object(RELEASE_CONTENT, "title"),
-    "ReleasePatch": _object(
-        {
-            **RELEASE_CONTENT,
-            "version": {"type": "integer", "description": "The version the edit started from"},
-            "change_note": _text(
-                1000, description="Required for a correction to a published release"
-            ),
-        },
-        "version",
-        description="Changes only the fields it names. The read-only fields of a release's "
-        "answer may be sent back unchanged; changing one is refused.",
-    ),
-    "Release": {
-        "type": "object",
-        "properties": {
-            "id": {"type": "integer"},
-            "slug": {"type": "string"},
-            "title": {"type": "string"},
-            "summary": {"type": "string"},
-            "body": {"type": "string"},
-            "quotes": {"type": "array", "items": _ref("Quote")},
-            "notes": {"type": "array", "items": {"type": "string"}},
-            "links": {"type": "array", "items": _ref("Link")},
-            "status": {
-                "type": "string",
-                "enum": RELEASE_STATUSES,
-                "description": "Computed: a scheduled release is published once its embargo passes",
-            },
-            "version": {"type": "integer"},
-            "author": {"type": "object"},
-            "embargo_until": {"type": "string", "format": "date-time", "nullable": True},
-            "published_at": {"type": "string", "format": "date-time", "nullable": True},
-            "created_at": {"type": "string", "format": "date-time"},
-            "updated_at": {"type": "string", "format": "date-time"},
-        },
-    },
-    "PublicRelease": {
-        "type": "object",
-        "properties": {
-            "slug": {"type": "string"},
-            "title": {"type": "string"},
-            "summary": {"type": "string"},
-            "body": {"type": "string"},
-            "quotes": {"type": "array", "items": _ref("Quote")},
-            "notes": {"type": "array", "items": {"type": "string"}},
-            "links": {"type": "array", "items": _ref("Link")},
-            "published_at": {"type": "string", "format": "date-time"},
-        },
-    },
-    "Routing": {
-        "type": "object",
-        "properties": {
-            "at": {"type": "string", "format": "date-time"},
-            "local": {"type": "string", "description": "Europe/London wall time with offset"},
-            "route": {"type": "string", "enum": ["office_hours", "out_of_hours"]},
-            "line": {"type": "string"},
-            "reason": {"type": "string"},
-        },
-    },
-    "EnquiryInput": {
-        "type": "object",
-        "required": ["journalist_name", "subject"],
-        "additionalProperties": False,
-        "properties": {
-            "journalist_name": {**_SAID, "maxLength": 120},
-            "outlet": {"type": "string", "maxLength": 120, "nullable": True},
-            "email": {"type": "string", "format": "email", "maxLength": 254, "nullable": True},
-            "phone": {
-                "type": "string",
-                "maxLength": 40,
-                "nullable": True,
-                "description": "Digits, spaces, + and brackets: 6 to 15 digits",
-            },
-            "subject": {**_SAID, "maxLength": 200},
-            "details": {"type": "string", "maxLength": 5000, "nullable": True},
-            "deadline": {
-                **INSTANT,
-                "nullable": True,
-                "description": "After the time received; " + INSTANT_HELP,
-            },
-            "channel": {
-                "type": "string",
-                "enum": ["phone", "email", "web_form", "in_person"],
-                "description": "Staff tokens only",
-            },
-            "release_id": {
-                "type": "integer",
-                "minimum": 1,
-                "description": "Staff tokens only: the release the enquiry is about",
-            },
-            "assignee": {
-                **STAFF_MEMBER,
-                "description": "Staff tokens only: who handles it, by id or email address",
-            },
-            "urgent": {
-                "type": "boolean",
-                "description": "Urgent: the answer then gives the number to call now",
-            },
-            "received_at": {
-                **INSTANT,
-                "description": "Staff tokens only: when a call came in; never in the future. "
-                "Refused on the public endpoint.",
-            },
-        },
-        "description": "At least one of email and phone.",
-    },
-    "Enquiry": {
-        "type": "object",
-        "properties": {
-            "reference": {"type": "string"},
-            "received_at": {"type": "string", "format": "date-time"},
-            "route": {"type": "string", "enum": ["office_hours", "out_of_hours"]},
-            "line": {"type": "string"},
-            "status": {"type": "string", "enum": ["new", "assigned", "answered", "closed"]},
-            "assignee": {"type": "object", "nullable": True},
-            "call_now": {
-                "type": "string",
-                "nullable": True,
-                "description": "For an urgent enquiry: the number to call now",
-            },
-        },
-    },
-    "Recipient": {
-        "type": "object",
-        "properties": {"id": {"type": "integer"}, "preview_url": {"type": "string"}},
-    },
-}
-
 RESPONSES = {
     "Malformed": _json(_ref("Error"), "The request is malformed"),
     "Unauthorised": _json(_ref("Error"), "No token, or a bad one"),
@@ -344,17 +124,7 @@ RESPONSES = {
 }
 
 
-ACTION_FIELDS = {
-    "comment": {"type": "string", "nullable": True},
-    "version": {
-        "type": "integer",
-        "nullable": True,
-        "description": "The version acted on; refused when stale",
-    },
-}
-
-
-def _release_action(name: str, summary: str, body: dict | None = None) -> dict:
+def _release_action(name: str, summary: str) -> dict:
     return {
         "post": _op(
             summary,
@@ -362,8 +132,7 @@ def _release_action(name: str, summary: str, body: dict | None = None) -> dict:
                 "200": _json(_ref("Release"), "The release after the action"),
                 **_errors("400", "401", "403", "404", "409", "422"),
             },
-            body=body or _object(ACTION_FIELDS),
-            body_required=bool(body and body.get("required")),
+            body=declared.RELEASE_ACTIONS[name],
             parameters=[RELEASE_ID],
             tag="releases",
         )
@@ -402,7 +171,7 @@ PATHS = {
             "Log an enquiry (public: received now; staff token: may give received_at)",
             {"201": _json(_ref("Enquiry"), "Logged"), **_errors("400", "422", "429")},
             staff=False,
-            body=_ref("EnquiryInput"),
+            body=declared.ENQUIRY_INPUT,
             parameters=[IDEMPOTENCY_KEY],
             tag="enquiries",
         ),
@@ -441,7 +210,7 @@ PATHS = {
                 "200": _json(_ref("Enquiry"), "Assigned"),
                 **_errors("400", "401", "404", "409", "422"),
             },
-            body=_object({"assignee": STAFF_MEMBER}, "assignee"),
+            body=declared.ENQUIRY_ASSIGN,
             parameters=[REFERENCE],
             tag="enquiries",
         )
@@ -453,7 +222,7 @@ PATHS = {
                 "200": _json(_ref("Enquiry"), "Answered"),
                 **_errors("400", "401", "404", "409", "422"),
             },
-            body=_object({"response": {**_SAID, "maxLength": 10000}}, "response"),
+            body=declared.ENQUIRY_RESPOND,
             parameters=[REFERENCE],
             tag="enquiries",
         )
@@ -465,8 +234,7 @@ PATHS = {
                 "200": _json(_ref("Enquiry"), "Closed"),
                 **_errors("400", "401", "404", "409", "422"),
             },
-            body=_object({"comment": {"type": "string", "maxLength": 2000}}),
-            body_required=False,
+            body=declared.ENQUIRY_CLOSE,
             parameters=[REFERENCE],
             tag="enquiries",
         )
@@ -475,7 +243,7 @@ PATHS = {
         "post": _op(
             "Draft a release",
             {"201": _json(_ref("Release"), "Created"), **_errors("400", "401", "422")},
-            body=_ref("ReleaseInput"),
+            body=declared.RELEASE_INPUT,
             parameters=[IDEMPOTENCY_KEY],
             tag="releases",
         ),
@@ -501,7 +269,7 @@ PATHS = {
         "patch": _op(
             "Edit, naming the version the edit started from",
             {"200": _json(_ref("Release"), "Saved"), **_errors("400", "401", "404", "409", "422")},
-            body=_ref("ReleasePatch"),
+            body=declared.RELEASE_PATCH,
             parameters=[RELEASE_ID],
             tag="releases",
         ),
@@ -511,36 +279,17 @@ PATHS = {
         "approve",
         "Sign off (not the author nor the last editor); refused while a quote waits for its "
         "speaker unless signoff_override gives the reason to go ahead",
-        _object(
-            {
-                "comment": {"type": "string"},
-                "version": {
-                    "type": "integer",
-                    "description": "The version reviewed: the approval covers exactly that content",
-                },
-                "signoff_override": {"type": "string"},
-            },
-            "version",
-        ),
     ),
     "/api/v1/releases/{release_id}/request-changes": _release_action(
-        "request-changes",
-        "Send back with a comment (required)",
-        _object({**ACTION_FIELDS, "comment": _SAID}, "comment"),
+        "request-changes", "Send back with a comment (required)"
     ),
     "/api/v1/releases/{release_id}/publish": _release_action("publish", "Publish now"),
-    "/api/v1/releases/{release_id}/schedule": _release_action(
-        "schedule",
-        "Schedule under embargo",
-        _object({**ACTION_FIELDS, "embargo_until": INSTANT}, "embargo_until"),
-    ),
+    "/api/v1/releases/{release_id}/schedule": _release_action("schedule", "Schedule under embargo"),
     "/api/v1/releases/{release_id}/unschedule": _release_action(
         "unschedule", "Cancel the schedule"
     ),
     "/api/v1/releases/{release_id}/withdraw": _release_action(
-        "withdraw",
-        "Withdraw with a public reason",
-        _object({"reason": {**_SAID, "maxLength": 2000}}, "reason"),
+        "withdraw", "Withdraw with a public reason"
     ),
     "/api/v1/releases/{release_id}/history": {
         "get": _op(
@@ -569,16 +318,7 @@ PATHS = {
                 "201": _json(_ref("Recipient"), "The link, shown once"),
                 **_errors("400", "401", "404", "409", "422"),
             },
-            body=_object(
-                {
-                    "name": {**_SAID, "maxLength": 120},
-                    "outlet": {**_SAID, "maxLength": 120},
-                    "email": {"type": "string", "format": "email", "maxLength": 254},
-                },
-                "name",
-                "outlet",
-                "email",
-            ),
+            body=declared.RECIPIENT_INPUT,
             parameters=[RELEASE_ID],
             tag="previews",
         ),
@@ -637,7 +377,7 @@ def openapi_document() -> dict:
         "paths": PATHS,
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": SCHEMAS,
+            "schemas": declared.SCHEMAS,
             "responses": RESPONSES,
         },
     }

@@ -1,0 +1,551 @@
+"""Every request body and answer of the API, declared once as JSON Schema.
+
+``openapi.json`` is assembled from these declarations (``api/openapi.py``), and the views check a
+request's shape with them: the fields a body takes, the type of the fields whose type the API
+checks itself, the fields it must carry. What a field's content may be (its length, a headline
+on one line, a web address, an instant) is stated here for clients, and decided by the rules in
+``domain/`` and ``services/``, which refuse it in the words the staff pages show too.
+
+The schemas are OpenAPI 3.0 schema objects (``nullable`` where null is taken). A request's shape
+is checked by ``jsonschema`` with only the shape keywords (``properties``, ``additionalProperties``,
+``items``, ``required``, ``type``), so no pattern ever runs on hostile input; a null is never
+a wrong type: it counts as not given, and the rule decides whether that will do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from jsonschema import Draft4Validator, validators
+
+from ..services.errors import ValidationFailed
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+# Text is refused when it holds control characters (other than tab and line breaks);
+# ``required`` text must also hold more than spaces.
+_SHOWN = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+_PRINTABLE = rf"^{_SHOWN}*$"
+_NOT_BLANK = rf"^{_SHOWN}*[^\s\x00-\x08\x0b\x0c\x0e-\x1f\x7f]{_SHOWN}*$"
+
+
+def _text(limit: int, *, required: bool = False, **extra) -> dict:
+    return {
+        "type": "string",
+        "maxLength": limit,
+        "pattern": _NOT_BLANK if required else _PRINTABLE,
+        **extra,
+    }
+
+
+def _object(properties: dict, *required: str, **extra) -> dict:
+    """A JSON object of exactly these fields: any other is refused by name."""
+    schema = {"type": "object", "properties": properties, "additionalProperties": False}
+    if required:
+        schema["required"] = list(required)
+    return {**schema, **extra}
+
+
+INSTANT_HELP = "ISO 8601 with an offset, e.g. 2016-12-01T00:01:00+00:00, in the years 1900-2999"
+INSTANT = {
+    "type": "string",
+    "format": "date-time",
+    "pattern": "^(19|2[0-9])[0-9][0-9]-",
+    "description": INSTANT_HELP,
+}
+
+RELEASE_STATUSES = ["draft", "in_review", "approved", "scheduled", "published", "withdrawn"]
+
+# Headline: one line, so no line breaks either.
+_HEADLINE = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
+
+# An optional field sent as null counts as empty.
+RELEASE_CONTENT = {
+    "title": {"type": "string", "maxLength": 200, "pattern": _HEADLINE},
+    "summary": _text(1000, nullable=True),
+    "body": _text(100000, description="Markdown", nullable=True),
+    "quotes": {"type": "array", "maxItems": 30, "items": ref("Quote"), "nullable": True},
+    "notes": {
+        "type": "array",
+        "maxItems": 30,
+        "items": _text(5000, nullable=True),
+        "nullable": True,
+    },
+    "links": {"type": "array", "maxItems": 30, "items": ref("Link"), "nullable": True},
+}
+
+# Enquiry text: anything but blank where it is required.
+_SAID = {"type": "string", "minLength": 1, "pattern": "\\S"}
+STAFF_MEMBER = {
+    "anyOf": [{"type": "integer", "minimum": 1}, {"type": "string", "minLength": 1}],
+    "description": "A member of staff: their id or email address",
+}
+
+ACTION_FIELDS = {
+    "comment": {"type": "string", "nullable": True},
+    "version": {
+        "type": "integer",
+        "nullable": True,
+        "description": "The version acted on; refused when stale",
+    },
+}
+
+SCHEMAS = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message", "fields"],
+                "properties": {
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                    "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                },
+            }
+        },
+    },
+    "Quote": {
+        "type": "object",
+        "required": ["speaker", "text"],
+        "properties": {
+            "key": {"type": "string", "readOnly": True},
+            "speaker": _text(120, required=True),
+            "role": _text(200, nullable=True),
+            "text": _text(5000, required=True),
+        },
+    },
+    "Link": {
+        "type": "object",
+        "required": ["label", "url"],
+        "properties": {
+            "label": _text(200, required=True),
+            "url": {
+                "type": "string",
+                "format": "uri",
+                "maxLength": 2000,
+                "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#\\s]",
+                "description": "A full web address starting with https:// or http://",
+            },
+        },
+    },
+    "ReleaseInput": _object(RELEASE_CONTENT, "title"),
+    "ReleasePatch": _object(
+        {
+            **RELEASE_CONTENT,
+            "version": {"type": "integer", "description": "The version the edit started from"},
+            "change_note": _text(
+                1000, description="Required for a correction to a published release"
+            ),
+        },
+        "version",
+        description="Changes only the fields it names. The read-only fields of a release's "
+        "answer may be sent back unchanged; changing one is refused.",
+    ),
+    "Release": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "slug": {"type": "string"},
+            "title": {"type": "string"},
+            "summary": {"type": "string"},
+            "body": {"type": "string"},
+            "quotes": {"type": "array", "items": ref("Quote")},
+            "notes": {"type": "array", "items": {"type": "string"}},
+            "links": {"type": "array", "items": ref("Link")},
+            "status": {
+                "type": "string",
+                "enum": RELEASE_STATUSES,
+                "description": "Computed: a scheduled release is published once its embargo passes",
+            },
+            "version": {"type": "integer"},
+            "author": {"type": "object"},
+            "embargo_until": {"type": "string", "format": "date-time", "nullable": True},
+            "published_at": {"type": "string", "format": "date-time", "nullable": True},
+            "created_at": {"type": "string", "format": "date-time"},
+            "updated_at": {"type": "string", "format": "date-time"},
+        },
+    },
+    "PublicRelease": {
+        "type": "object",
+        "properties": {
+            "slug": {"type": "string"},
+            "title": {"type": "string"},
+            "summary": {"type": "string"},
+            "body": {"type": "string"},
+            "quotes": {"type": "array", "items": ref("Quote")},
+            "notes": {"type": "array", "items": {"type": "string"}},
+            "links": {"type": "array", "items": ref("Link")},
+            "published_at": {"type": "string", "format": "date-time"},
+        },
+    },
+    "Routing": {
+        "type": "object",
+        "properties": {
+            "at": {"type": "string", "format": "date-time"},
+            "local": {"type": "string", "description": "Europe/London wall time with offset"},
+            "route": {"type": "string", "enum": ["office_hours", "out_of_hours"]},
+            "line": {"type": "string"},
+            "reason": {"type": "string"},
+        },
+    },
+    "EnquiryInput": {
+        "type": "object",
+        "required": ["journalist_name", "subject"],
+        "additionalProperties": False,
+        "properties": {
+            "journalist_name": {**_SAID, "maxLength": 120},
+            "outlet": {"type": "string", "maxLength": 120, "nullable": True},
+            "email": {"type": "string", "format": "email", "maxLength": 254, "nullable": True},
+            "phone": {
+                "type": "string",
+                "maxLength": 40,
+                "nullable": True,
+                "description": "Digits, spaces, + and brackets: 6 to 15 digits",
+            },
+            "subject": {**_SAID, "maxLength": 200},
+            "details": {"type": "string", "maxLength": 5000, "nullable": True},
+            "deadline": {
+                **INSTANT,
+                "nullable": True,
+                "description": "After the time received; " + INSTANT_HELP,
+            },
+            "channel": {
+                "type": "string",
+                "enum": ["phone", "email", "web_form", "in_person"],
+                "description": "Staff tokens only",
+            },
+            "release_id": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "Staff tokens only: the release the enquiry is about",
+            },
+            "assignee": {
+                **STAFF_MEMBER,
+                "description": "Staff tokens only: who handles it, by id or email address",
+            },
+            "urgent": {
+                "type": "boolean",
+                "description": "Urgent: the answer then gives the number to call now",
+            },
+            "received_at": {
+                **INSTANT,
+                "description": "Staff tokens only: when a call came in; never in the future. "
+                "Refused on the public endpoint.",
+            },
+        },
+        "description": "At least one of email and phone.",
+    },
+    "Enquiry": {
+        "type": "object",
+        "properties": {
+            "reference": {"type": "string"},
+            "received_at": {"type": "string", "format": "date-time"},
+            "route": {"type": "string", "enum": ["office_hours", "out_of_hours"]},
+            "line": {"type": "string"},
+            "status": {"type": "string", "enum": ["new", "assigned", "answered", "closed"]},
+            "assignee": {"type": "object", "nullable": True},
+            "call_now": {
+                "type": "string",
+                "nullable": True,
+                "description": "For an urgent enquiry: the number to call now",
+            },
+        },
+    },
+    "Recipient": {
+        "type": "object",
+        "properties": {"id": {"type": "integer"}, "preview_url": {"type": "string"}},
+    },
+}
+
+
+# --- checking a request's shape ---------------------------------------------------------------
+
+_DRAFT4 = Draft4Validator.VALIDATORS
+
+
+def _type(validator, types, instance, schema):
+    # A null counts as not given: whether a field may be left out is the rule's to say.
+    if instance is None:
+        return
+    yield from _DRAFT4["type"](validator, types, instance, schema)
+
+
+_ShapeValidator = validators.create(
+    meta_schema=Draft4Validator.META_SCHEMA,
+    validators={
+        "$ref": _DRAFT4["$ref"],
+        "properties": _DRAFT4["properties"],
+        "additionalProperties": _DRAFT4["additionalProperties"],
+        "items": _DRAFT4["items"],
+        "required": _DRAFT4["required"],
+        "type": _type,
+    },
+    # Draft 4 types: true is not a number and 1.0 is not a whole number.
+    type_checker=Draft4Validator.TYPE_CHECKER,
+    version="pressoffice-shape",
+)
+
+
+class Body:
+    """A request body: its schema, and the words the API refuses a body of the wrong shape with.
+
+    ``unknown`` words a field the body does not take (or says, given the field's name, why
+    not); ``list_unknown`` puts the refused names in the message as well. ``wrong_type`` holds
+    the words for each field whose type the API checks before the rule sees it, ``missing``
+    those for each required field it asks for itself. ``sent_back`` names fields of an answer
+    that a client may send back in the body unchanged.
+    """
+
+    def __init__(
+        self,
+        schema: dict,
+        *,
+        unknown: str | Callable[[str], str],
+        list_unknown: bool = False,
+        wrong_type: dict[str, str] | None = None,
+        missing: dict[str, str] | None = None,
+        sent_back: frozenset[str] = frozenset(),
+        required: bool = True,
+    ):
+        self.schema = schema
+        self.unknown = unknown
+        self.list_unknown = list_unknown
+        self.wrong_type = wrong_type or {}
+        self.missing = missing or {}
+        self.sent_back = sent_back
+        self.required = required
+        self._validator = _ShapeValidator({**schema, "components": {"schemas": SCHEMAS}})
+
+    @property
+    def fields(self) -> list[str]:
+        return list(self.schema["properties"])
+
+    def without(self, *names: str) -> Body:
+        """The same body taking fewer fields (for a caller who may not set them)."""
+        properties = {k: v for k, v in self.schema["properties"].items() if k not in names}
+        return Body(
+            {**self.schema, "properties": properties},
+            unknown=self.unknown,
+            list_unknown=self.list_unknown,
+            wrong_type={k: v for k, v in self.wrong_type.items() if k not in names},
+            missing={k: v for k, v in self.missing.items() if k not in names},
+            sent_back=self.sent_back,
+            required=self.required,
+        )
+
+    def _errors(self, data: dict[str, Any], keyword: str, depth: int):
+        for error in self._validator.iter_errors(data):
+            if error.validator == keyword and len(error.path) == depth:
+                yield error
+
+    def unknown_fields(self, data: dict[str, Any]) -> dict[str, str]:
+        """Each field of ``data`` that the body does not take, with the words for it."""
+        names = sorted(set(data) - set(self.schema["properties"]) - self.sent_back)
+        words = self.unknown if callable(self.unknown) else (lambda _name: self.unknown)
+        return {name: words(name) for name in names}
+
+    def unknown_in_rows(self, data: dict[str, Any]) -> dict[str, str]:
+        """Each field of a row (a quote, a link) that such a row does not take: named
+        ``quotes-0-title``, as the forms name a row's fields."""
+        found = {}
+        for error in self._errors(data, "additionalProperties", 2):
+            list_name, index = error.path
+            takes = error.schema["properties"]
+            settable = sorted(name for name, field in takes.items() if not field.get("readOnly"))
+            for name in sorted(set(error.instance) - set(takes)):
+                found[f"{list_name}-{index}-{name}"] = (
+                    f"A {list_name[:-1]} has no field {name!r}: use " + ", ".join(settable)
+                )
+        return found
+
+    def missing_fields(self, data: dict[str, Any]) -> dict[str, str]:
+        """Each required field that ``data`` leaves out and the API asks for itself."""
+        return {name: words for name, words in self.missing.items() if name not in data}
+
+    def wrong_types(self, data: dict[str, Any]) -> dict[str, str]:
+        """Each field of ``data`` of the wrong type whose type the API checks, in the order the
+        body declares them."""
+        wrong = {error.path[0] for error in self._errors(data, "type", 1)}
+        return {
+            name: self.wrong_type[name]
+            for name in self.fields
+            if name in wrong & set(self.wrong_type)
+        }
+
+    def refuse_unknown(self, data: dict[str, Any]) -> None:
+        """Refuses a field the body does not take, then one that a row of it does not take."""
+        unknown = self.unknown_fields(data)
+        if unknown:
+            message = None
+            if self.list_unknown:
+                message = "The request has fields this endpoint does not take: " + ", ".join(
+                    unknown
+                )
+            raise ValidationFailed(unknown, message)
+        refuse(self.unknown_in_rows(data))
+
+    def refuse_missing(self, data: dict[str, Any]) -> None:
+        refuse(self.missing_fields(data))
+
+    def refuse_wrong_types(self, data: dict[str, Any], *, one_at_a_time: bool = False) -> None:
+        """Refuses a value of the wrong type; ``one_at_a_time`` names only the first."""
+        wrong = self.wrong_types(data)
+        refuse(dict(list(wrong.items())[:1]) if one_at_a_time else wrong)
+
+    def refuse_bad_shape(self, data: dict[str, Any], *, one_at_a_time: bool = False) -> None:
+        """Unknown fields, then missing ones, then values of the wrong type."""
+        self.refuse_unknown(data)
+        self.refuse_missing(data)
+        self.refuse_wrong_types(data, one_at_a_time=one_at_a_time)
+
+
+def refuse(errors: dict[str, str]) -> None:
+    if errors:
+        raise ValidationFailed(errors)
+
+
+# --- the request bodies -----------------------------------------------------------------------
+
+NOT_PART_OF_A_RELEASE = "This field is not part of a release"
+VERSION_WORDS = "The version must be a whole number, like 3"
+
+RELEASE_INPUT = Body(SCHEMAS["ReleaseInput"], unknown=NOT_PART_OF_A_RELEASE, list_unknown=True)
+
+# Fields of a release's answer that a client may send back unchanged; they are not edits.
+RELEASE_READ_ONLY = frozenset(
+    {
+        "id",
+        "slug",
+        "status",
+        "author",
+        "embargo_until",
+        "published_at",
+        "created_at",
+        "updated_at",
+        "notice",
+        "pending_correction",
+        "withdrawal_reason",
+        "attachments",
+        "approved_by",
+        "approved_at",
+        "url",
+        "public_url",
+    }
+)
+
+RELEASE_PATCH = Body(
+    SCHEMAS["ReleasePatch"],
+    unknown=NOT_PART_OF_A_RELEASE,
+    list_unknown=True,
+    missing={"version": "Give the version of the release this edit started from"},
+    wrong_type={"version": VERSION_WORDS},
+    sent_back=RELEASE_READ_ONLY,
+)
+
+
+def _action(properties: dict, *required: str) -> Body:
+    return Body(
+        _object(properties, *required),
+        unknown=NOT_PART_OF_A_RELEASE,
+        list_unknown=True,
+        wrong_type={
+            name: words
+            for name, words in {
+                "comment": "Comment must be text",
+                "version": VERSION_WORDS,
+                "signoff_override": "Signoff override must be text",
+                "reason": "Reason must be text",
+            }.items()
+            if name in properties
+        },
+        required=bool(required),
+    )
+
+
+# The body each workflow action takes, by the action's name in its address.
+RELEASE_ACTIONS = {
+    "submit": _action(ACTION_FIELDS),
+    "approve": _action(
+        {
+            "comment": {"type": "string"},
+            "version": {
+                "type": "integer",
+                "description": "The version reviewed: the approval covers exactly that content",
+            },
+            "signoff_override": {"type": "string"},
+        },
+        "version",
+    ),
+    "request-changes": _action({**ACTION_FIELDS, "comment": _SAID}, "comment"),
+    "publish": _action(ACTION_FIELDS),
+    "schedule": _action({**ACTION_FIELDS, "embargo_until": INSTANT}, "embargo_until"),
+    "unschedule": _action(ACTION_FIELDS),
+    "withdraw": _action({"reason": {**_SAID, "maxLength": 2000}}, "reason"),
+}
+
+RECIPIENT_INPUT = Body(
+    _object(
+        {
+            "name": {**_SAID, "maxLength": 120},
+            "outlet": {**_SAID, "maxLength": 120},
+            "email": {"type": "string", "format": "email", "maxLength": 254},
+        },
+        "name",
+        "outlet",
+        "email",
+    ),
+    unknown="This field is not part of a recipient",
+    list_unknown=True,
+)
+
+# Fields of an enquiry's answer that the server sets: a caller is told so, not just refused.
+ENQUIRY_SET_BY_THE_SERVER = frozenset(
+    {"reference", "route", "line", "reason", "status", "needs_attention"}
+)
+ENQUIRY_STAFF_ONLY = ("received_at", "channel", "assignee", "release_id")
+ENQUIRY_TEXT = ("journalist_name", "outlet", "email", "phone", "subject", "details")
+
+
+def _not_an_enquiry_field(name: str) -> str:
+    if name in ENQUIRY_SET_BY_THE_SERVER:
+        return "Set by the server from the time the enquiry is received"
+    if name == "received_at":
+        return "Only staff can set this: the server's clock gives the time received"
+    if name in ENQUIRY_STAFF_ONLY:
+        return "Only staff can set this"
+    return "Not a field of an enquiry"
+
+
+# A staff token may give every field; the public may not set the staff-only ones.
+ENQUIRY_INPUT = Body(
+    SCHEMAS["EnquiryInput"],
+    unknown=_not_an_enquiry_field,
+    wrong_type={
+        **dict.fromkeys(ENQUIRY_TEXT, "Must be text"),
+        "urgent": "Must be true or false",
+        "release_id": "Give the number of the release, as a whole number",
+    },
+)
+PUBLIC_ENQUIRY_INPUT = ENQUIRY_INPUT.without(*ENQUIRY_STAFF_ONLY)
+
+_NOT_TAKEN_BY_THE_ACTION = "This action does not take this field"
+ENQUIRY_ASSIGN = Body(
+    _object({"assignee": STAFF_MEMBER}, "assignee"), unknown=_NOT_TAKEN_BY_THE_ACTION
+)
+ENQUIRY_RESPOND = Body(
+    _object({"response": {**_SAID, "maxLength": 10000}}, "response"),
+    unknown=_NOT_TAKEN_BY_THE_ACTION,
+    wrong_type={"response": "Must be text"},
+)
+ENQUIRY_CLOSE = Body(
+    _object({"comment": {"type": "string", "maxLength": 2000}}),
+    unknown=_NOT_TAKEN_BY_THE_ACTION,
+    wrong_type={"comment": "Must be text"},
+    required=False,
+)
