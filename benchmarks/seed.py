@@ -2,9 +2,10 @@
 
 Releases over ten years in every state (some scheduled to lift a few minutes after seeding, so
 embargoes lift while the benchmark runs), each with its revision and timeline, and enquiries
-over five years on both routes, routed by the real rule, with their reference counters. Rows go
-in with executemany INSERTs (SQLAlchemy Core's bulk path), thousands to a statement, not one use case
-at a time; content hashes and routes come from the same domain functions the app uses.
+over five years on both routes, routed by the real rule, with their reference counters. Rows
+go in with executemany INSERTs (SQLAlchemy Core's bulk path), thousands to a statement, not one
+use case at a time; content hashes, rendered bodies and routes come from the same domain
+functions the app uses.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from werkzeug.security import generate_password_hash
 
 from pressoffice.domain.content import content_from_stored, content_hash
 from pressoffice.domain.enquiries import format_reference
+from pressoffice.domain.render import render_markdown
 from pressoffice.domain.routing import OfficeCalendar, route_for
 from pressoffice.extensions import db
 from pressoffice.models import (
@@ -171,6 +173,7 @@ def _releases(count: int, now: datetime, officers: list[int], rng: random.Random
                 "title": title,
                 "summary": summary,
                 "body": body,
+                "body_html": render_markdown(body),
                 "quotes": quotes,
                 "links": links,
                 "notes": notes,

@@ -177,6 +177,10 @@ class ReleaseRevision(db.Model):
     title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     summary: Mapped[str] = mapped_column(sa.Text, nullable=False)
     body: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    # The body as safe HTML (domain.render.render_markdown), rendered once when the revision is
+    # written: a revision never changes, so neither does its page. Empty only for a revision
+    # written before this column existed and not yet backfilled; it is then rendered on reading.
+    body_html: Mapped[str | None] = mapped_column(sa.Text)
     quotes: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, nullable=False)
     links: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, nullable=False)
     notes: Mapped[list[str]] = mapped_column(sa.JSON, nullable=False)

@@ -121,13 +121,19 @@ def quote_introduction(quote: Quote) -> str:
     return f"{who} said:"
 
 
-def render_release(content: ReleaseContent, contact: ContactDetails) -> RenderedRelease:
-    """Everything a release page, the feed or the public API needs to show a release."""
+def render_release(
+    content: ReleaseContent, contact: ContactDetails, body_html: str | None = None
+) -> RenderedRelease:
+    """Everything a release page, the feed or the public API needs to show a release.
+
+    ``body_html`` is the body as ``render_markdown`` made it when the revision was saved: a
+    revision never changes, so its body is not rendered again on every request. Without it
+    (content not saved yet, a revision written before bodies were stored) it is rendered now."""
     extra = contact_notes(contact)
     return RenderedRelease(
         title=content.title,
         summary=content.summary,
-        body_html=render_markdown(content.body),
+        body_html=render_markdown(content.body) if body_html is None else body_html,
         quotes=[
             RenderedQuote(
                 speaker=q.speaker,

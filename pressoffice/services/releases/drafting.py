@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from ... import clock
 from ...domain import workflow
 from ...domain.content import ReleaseContent, clean_change_note, content_hash
+from ...domain.render import render_markdown
 from ...extensions import db
 from ...models import Release, ReleaseRevision, User
 from ..errors import NotAllowed, StaleVersion, ValidationFailed, WrongState
@@ -57,6 +58,8 @@ def save_revision(
         title=content.title,
         summary=content.summary,
         body=content.body,
+        # Rendered once here: a revision never changes, so every page of it can reuse this.
+        body_html=render_markdown(content.body),
         quotes=content.quotes_json(),
         links=content.links_json(),
         notes=content.notes_json(),

@@ -64,6 +64,8 @@ class PublicRelease:
     withdrawn_at: datetime | None
     withdrawal_reason: str | None
     corrections: tuple[Correction, ...] = ()
+    # The body as safe HTML, stored with the revision when it was saved.
+    body_html: str | None = None
 
     @property
     def title(self) -> str:
@@ -79,7 +81,7 @@ class PublicRelease:
 
     def rendered(self, contact: ContactDetails | None = None) -> RenderedRelease:
         """Body as safe HTML, quotes introduced, contact notes appended from settings."""
-        return render_release(self.content, contact or contact_details())
+        return render_release(self.content, contact or contact_details(), self.body_html)
 
 
 def contact_details(config: Mapping[str, Any] | None = None) -> ContactDetails:
@@ -123,6 +125,7 @@ def _public(release: Release, now: datetime, corrections=()) -> PublicRelease:
         withdrawn_at=release.withdrawn_at if status == "withdrawn" else None,
         withdrawal_reason=release.withdrawal_reason if status == "withdrawn" else None,
         corrections=tuple(corrections),
+        body_html=revision.body_html,
     )
 
 
