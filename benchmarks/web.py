@@ -291,14 +291,16 @@ def lua_for(page: Page, folder: Path) -> Path:
     return path
 
 
-def run_wrk(wrk: str, url: str, script: Path, options, cookie: str | None) -> Measurement:
+def run_wrk(
+    wrk: str, url: str, script: Path, options, cookie: str | None, duration: int
+) -> Measurement:
     command = [
         wrk,
         f"-t{options.threads}",
         f"-c{options.connections}",
-        f"-d{options.duration}s",
+        f"-d{duration}s",
         "--timeout",
-        "10s",
+        "30s",
         "-s",
         str(script),
     ]
@@ -308,7 +310,7 @@ def run_wrk(wrk: str, url: str, script: Path, options, cookie: str | None) -> Me
         [*command, url],
         capture_output=True,
         text=True,
-        timeout=options.duration + 60,
+        timeout=duration + 90,
         check=False,
     )
     line = next((x for x in result.stdout.splitlines() if x.startswith("WRK_JSON ")), None)
@@ -377,13 +379,27 @@ def last_page_path(base: str, cookie: str, enquiries: int) -> str:
     return f"/enquiries?page={max(1, math.ceil(enquiries / PER_PAGE))}"
 
 
-def precheck(base: str, pages: list[Page], cookie: str) -> None:
+def precheck(base: str, pages: list[Page], cookie: str) -> dict[str, float]:
+    """Ask every page twice; refuse to go on unless both answers are 2xx and show what the page
+    should. Answers how long the second answer took, in seconds, by page."""
+    took = {}
     for page in pages:
-        status, text = fetch(base, page, cookie)
-        if not 200 <= status < 300:
-            raise SystemExit(f"{page.name} ({page.path}) answered {status}:\n{text[:2000]}")
-        if page.expect and page.expect.lower() not in text.lower():
-            raise SystemExit(f"{page.name} ({page.path}) did not show {page.expect!r}")
+        for _ in range(2):
+            started = timer.perf_counter()
+            status, text = fetch(base, page, cookie)
+            took[page.name] = timer.perf_counter() - started
+            if not 200 <= status < 300:
+                raise SystemExit(f"{page.name} ({page.path}) answered {status}:\n{text[:2000]}")
+            if page.expect and page.expect.lower() not in text.lower():
+                raise SystemExit(f"{page.name} ({page.path}) did not show {page.expect!r}")
+    return took
+
+
+def duration_for(seconds_per_answer: float, options) -> int:
+    """Long enough for every connection to be answered a few times (a slow page on a busy
+    machine could otherwise show no answer at all), never above --max-duration."""
+    queued = seconds_per_answer * options.connections / options.workers
+    return int(min(options.max_duration, max(options.duration, math.ceil(4 * queued))))
 
 
 # --- one run ----------------------------------------------------------------------------------
@@ -420,8 +436,9 @@ def measure(options) -> dict:
                 if options.pages:
                     wanted = [w.lower() for w in options.pages]
                     pages = [p for p in pages if any(w in p.name.lower() for w in wanted)]
-                precheck(app.base, pages, cookie)
-                rounds = run_rounds(wrk, app, bare, pages, cookie, options, folder)
+                took = precheck(app.base, pages, cookie)
+                durations = {name: duration_for(t, options) for name, t in took.items()}
+                rounds = run_rounds(wrk, app, bare, pages, cookie, options, folder, durations)
             finally:
                 app.stop()
                 bare.stop()
@@ -444,20 +461,26 @@ def measure(options) -> dict:
         "commit": _commit(),
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "server_errors": errors.count("Traceback"),
-        "pages": summarise(pages, rounds),
+        "server_error_sample": errors[errors.find("Traceback") :][:3000] if errors else "",
+        "pages": summarise(pages, rounds, durations),
     }
 
 
-def run_rounds(wrk, app, bare, pages, cookie, options, folder) -> dict[str, list]:
+def run_rounds(wrk, app, bare, pages, cookie, options, folder, durations) -> dict[str, list]:
     scripts = {page.name: lua_for(page, folder) for page in pages}
     bare_script = lua_for(Page("bare", "/"), folder)
     rounds: dict[str, list] = {"bare": [], **{page.name: [] for page in pages}}
     for number in range(1, options.rounds + 1):
         print(f"Round {number} of {options.rounds}")
-        rounds["bare"].append(run_wrk(wrk, bare.base + "/", bare_script, options, None))
+        rounds["bare"].append(
+            run_wrk(wrk, bare.base + "/", bare_script, options, None, options.duration)
+        )
         for page in pages:
             staff_cookie = cookie if page.staff else None
-            result = run_wrk(wrk, app.base + page.path, scripts[page.name], options, staff_cookie)
+            url = app.base + page.path
+            result = run_wrk(
+                wrk, url, scripts[page.name], options, staff_cookie, durations[page.name]
+            )
             rounds[page.name].append(result)
             print(
                 f"  {page.name:42} {result.rps:9.1f} req/s  p50 {result.p50_us / 1000:7.1f} ms"
@@ -466,7 +489,7 @@ def run_rounds(wrk, app, bare, pages, cookie, options, folder) -> dict[str, list
     return rounds
 
 
-def summarise(pages: list[Page], rounds: dict[str, list]) -> list[dict]:
+def summarise(pages: list[Page], rounds: dict[str, list], durations) -> list[dict]:
     bare = rounds["bare"]
     answer = [
         {
@@ -486,6 +509,7 @@ def summarise(pages: list[Page], rounds: dict[str, list]) -> list[dict]:
             {
                 "page": page.name,
                 "path": page.path,
+                "seconds_per_round": durations[page.name],
                 "rps": round(statistics.median(m.rps for m in results), 1),
                 "p50_ms": round(statistics.median(m.p50_us for m in results) / 1000, 2),
                 "p99_ms": round(statistics.median(m.p99_us for m in results) / 1000, 2),
@@ -621,6 +645,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--rounds", type=int, default=None, help="default 5")
     parser.add_argument("--duration", type=int, default=None, help="seconds per page, default 3")
+    parser.add_argument(
+        "--max-duration",
+        type=int,
+        default=15,
+        help="seconds per page at most: a slow page is given longer than --duration, up to this",
+    )
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--pages", nargs="*", help="only the pages whose names contain these words")
