@@ -177,6 +177,20 @@ def _staff_enquiries(call, release_id):
         "officer",
         json={**staff, "received_at": "2016-11-30T10:00:00+00:00"},
     )
+    call(
+        "staff enquiry nulls",
+        "POST",
+        "/api/v1/enquiries",
+        "officer",
+        json={**staff, "journalist_name": None, "urgent": None, "release_id": None, "outlet": None},
+    )
+    call(
+        "staff enquiry release number true and fraction",
+        "POST",
+        "/api/v1/enquiries",
+        "officer",
+        json={**staff, "release_id": True, "phone": 12345678, "details": 1.5},
+    )
     call("enquiries list", "GET", "/api/v1/enquiries", "officer")
     call("enquiries list without a token", "GET", "/api/v1/enquiries")
     call("enquiries out of hours", "GET", "/api/v1/enquiries?route=out_of_hours", "officer")
@@ -204,13 +218,14 @@ def _staff_enquiries(call, release_id):
     call("respond unknown field", "POST", respond, "officer", json={"response": "x", "cc": 1})
     call("respond wrong type", "POST", respond, "officer", json={"response": 5})
     call("respond missing", "POST", respond, "officer", json={})
+    call("respond null", "POST", respond, "officer", json={"response": None})
     call("respond", "POST", respond, "officer", json={"response": "About 400 cases."})
 
     close = f"/api/v1/enquiries/{reference}/close"
     call("close malformed", "POST", close, "officer", data="[1]")
     call("close wrong type", "POST", close, "officer", json={"comment": 5})
     call("close unknown field", "POST", close, "officer", json={"why": "done"})
-    call("close", "POST", close, "officer", json={"comment": "Answered by phone"})
+    call("close", "POST", close, "officer", json={"comment": None})
     call("close again", "POST", close, "officer")
     call("close unknown enquiry", "POST", "/api/v1/enquiries/ENQ-1/close", "officer")
 
@@ -302,6 +317,21 @@ def _drafting(call):
         json={"version": "x"},
     )
     call("edit malformed", "PATCH", url, "officer", data="[1]")
+    call(
+        "edit read-only field changed and version as text",
+        "PATCH",
+        url,
+        "officer",
+        json={"version": "2", "status": "published"},
+    )
+    call(
+        "edit rows that are not objects",
+        "PATCH",
+        url,
+        "officer",
+        json={"version": 2, "quotes": ["said", None], "links": {"label": "x"}},
+    )
+    call("edit version null", "PATCH", url, "officer", json={"version": None, "notes": ["N"]})
     return release_id
 
 
@@ -311,6 +341,13 @@ def _workflow(call, release_id):
     call("submit unknown field", "POST", f"{url}/submit", "officer", json={"embargo_until": 1})
     call("submit comment wrong type", "POST", f"{url}/submit", "officer", json={"comment": 5})
     call("submit version wrong type", "POST", f"{url}/submit", "officer", json={"version": "3"})
+    call(
+        "submit comment and version wrong types",
+        "POST",
+        f"{url}/submit",
+        "officer",
+        json={"comment": [], "version": 1.0},
+    )
     call("submit stale", "POST", f"{url}/submit", "officer", json={"version": 1})
     call("submit", "POST", f"{url}/submit", "officer", json={"comment": "Ready"})
     call("submit again", "POST", f"{url}/submit", "officer")
@@ -325,7 +362,13 @@ def _workflow(call, release_id):
         "approver",
         json={"version": 2, "signoff_override": 1},
     )
-    call("approve", "POST", f"{url}/approve", "approver", json={"version": 2, "comment": "Good"})
+    call(
+        "approve",
+        "POST",
+        f"{url}/approve",
+        "approver",
+        json={"version": 2, "comment": None, "signoff_override": None},
+    )
     schedule = f"{url}/schedule"
     call("schedule missing embargo", "POST", schedule, "officer", json={})
     call("schedule blank embargo", "POST", schedule, "officer", json={"embargo_until": " "})
