@@ -23,13 +23,8 @@ from ..services import enquiries as service
 from ..services.enquiries import EnquirySnapshot
 from ..services.errors import ValidationFailed
 from ..timefmt import iso_utc
-from . import bearer_user, bp, error_response, json_body, token_required
+from . import bearer_user, bp, error_response, json_body, schemas, token_required
 from .idempotent import created_answer
-
-TEXT_FIELDS = ("journalist_name", "outlet", "email", "phone", "subject", "details")
-PUBLIC_FIELDS = {*TEXT_FIELDS, "deadline", "urgent"}
-STAFF_FIELDS = {*PUBLIC_FIELDS, "received_at", "channel", "assignee", "release_id"}
-SET_BY_THE_SERVER = {"reference", "route", "line", "reason", "status", "needs_attention"}
 
 
 def _limit() -> str:
@@ -120,27 +115,14 @@ def _resolve_assignee(value: Any, errors: dict[str, str]) -> int | None:
 
 
 def _parse_submission(body: dict[str, Any], staff: User | None) -> tuple[dict, Any, bool]:
-    errors: dict[str, str] = {}
-    allowed = STAFF_FIELDS if staff else PUBLIC_FIELDS
-    for name in sorted(set(body) - allowed):
-        if name in SET_BY_THE_SERVER:
-            errors[name] = "Set by the server from the time the enquiry is received"
-        elif name in STAFF_FIELDS:
-            errors[name] = (
-                "Only staff can set this: the server's clock gives the time received"
-                if name == "received_at"
-                else "Only staff can set this"
-            )
-        else:
-            errors[name] = "Not a field of an enquiry"
+    declared = schemas.ENQUIRY_INPUT if staff else schemas.PUBLIC_ENQUIRY_INPUT
+    errors = declared.unknown_fields(body) | declared.wrong_types(body)
+    allowed = set(declared.fields)
 
     raw: dict[str, Any] = {"channel": "web_form"}
-    for name in TEXT_FIELDS:
-        value = body.get(name)
-        if value is not None and not isinstance(value, str):
-            errors[name] = "Must be text"
-        elif value is not None:
-            raw[name] = value
+    for name in schemas.ENQUIRY_TEXT:
+        if body.get(name) is not None and name not in errors:
+            raw[name] = body[name]
     if staff and "channel" in body:
         raw["channel"] = body["channel"] if isinstance(body["channel"], str) else ""
 
@@ -160,17 +142,13 @@ def _parse_submission(body: dict[str, Any], staff: User | None) -> tuple[dict, A
                 received_at = parsed
 
     urgent = body.get("urgent", False)
-    if not isinstance(urgent, bool):
-        errors["urgent"] = "Must be true or false"
+    if urgent is None:  # unlike other fields, a null is not taken for "not urgent"
+        errors["urgent"] = declared.wrong_type["urgent"]
 
     if staff and body.get("assignee") is not None:
         raw["assignee_id"] = _resolve_assignee(body["assignee"], errors)
-    if staff and body.get("release_id") is not None:
-        release_id = body["release_id"]
-        if isinstance(release_id, int) and not isinstance(release_id, bool):
-            raw["release_id"] = release_id
-        else:
-            errors["release_id"] = "Give the number of the release, as a whole number"
+    if staff and body.get("release_id") is not None and "release_id" not in errors:
+        raw["release_id"] = body["release_id"]
     if errors:
         raise ValidationFailed(errors)
     return raw, received_at, urgent
@@ -262,17 +240,11 @@ def get_enquiry(reference: str):
     return jsonify(enquiry_json(service.get_enquiry(reference), clock.now(), staff=True))
 
 
-def _only(body: dict[str, Any], allowed: set[str]) -> None:
-    unknown = sorted(set(body) - allowed)
-    if unknown:
-        raise ValidationFailed({name: "This action does not take this field" for name in unknown})
-
-
 @bp.post("/enquiries/<reference>/assign", endpoint="assign_enquiry")
 @token_required()
 def assign_enquiry(reference: str):
     body = json_body()
-    _only(body, {"assignee"})
+    schemas.ENQUIRY_ASSIGN.refuse_unknown(body)
     service.get_enquiry(reference)  # 404 before 422
     errors: dict[str, str] = {}
     if body.get("assignee") in (None, ""):
@@ -294,12 +266,9 @@ def assign_enquiry(reference: str):
 @token_required()
 def respond_enquiry(reference: str):
     body = json_body()
-    _only(body, {"response"})
-    response_text = body.get("response")
-    if response_text is not None and not isinstance(response_text, str):
-        raise ValidationFailed({"response": "Must be text"})
+    schemas.ENQUIRY_RESPOND.refuse_bad_shape(body)
     now = clock.now()
-    enquiry = service.respond(reference, response_text, actor=bearer_user(), now=now)
+    enquiry = service.respond(reference, body.get("response"), actor=bearer_user(), now=now)
     return jsonify(enquiry_json(enquiry, now, staff=True))
 
 
@@ -309,10 +278,7 @@ def close_enquiry(reference: str):
     body = request.get_json(silent=True) if request.get_data() else {}
     if not isinstance(body, dict):
         body = json_body()  # refuses with the malformed-body error
-    _only(body, {"comment"})
-    comment = body.get("comment")
-    if comment is not None and not isinstance(comment, str):
-        raise ValidationFailed({"comment": "Must be text"})
+    schemas.ENQUIRY_CLOSE.refuse_bad_shape(body)
     now = clock.now()
-    enquiry = service.close(reference, actor=bearer_user(), now=now, comment=comment)
+    enquiry = service.close(reference, actor=bearer_user(), now=now, comment=body.get("comment"))
     return jsonify(enquiry_json(enquiry, now, staff=True))

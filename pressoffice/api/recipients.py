@@ -9,11 +9,8 @@ from flask import jsonify
 
 from .. import clock
 from ..services import previews
-from ..services.errors import ValidationFailed
 from ..timefmt import iso_utc
-from . import bearer_user, bp, json_body, token_required
-
-RECIPIENT_FIELDS = {"name", "outlet", "email"}
+from . import bearer_user, bp, json_body, schemas, token_required
 
 
 def recipient_json(recipient) -> dict[str, Any]:
@@ -34,12 +31,7 @@ def recipient_json(recipient) -> dict[str, Any]:
 @token_required()
 def add_recipient(release_id: int):
     data = json_body()
-    unknown = sorted(set(data) - RECIPIENT_FIELDS)
-    if unknown:
-        raise ValidationFailed(
-            {name: "This field is not part of a recipient" for name in unknown},
-            "The request has fields this endpoint does not take: " + ", ".join(unknown),
-        )
+    schemas.RECIPIENT_INPUT.refuse_unknown(data)
     added = previews.add_recipient(
         release_id,
         actor=bearer_user(),

@@ -16,67 +16,10 @@ from ..services import idempotency
 from ..services import releases as service
 from ..services.errors import StaleVersion, ValidationFailed
 from ..timefmt import iso_utc
-from . import bearer_user, bp, json_body, token_required
+from . import bearer_user, bp, json_body, schemas, token_required
 from .idempotent import created_answer
 
 CONTENT_FIELDS = ("title", "summary", "body", "quotes", "links", "notes")
-# Fields of a release's answer that a client may send back unchanged; they are not edits.
-READ_ONLY_FIELDS = {
-    "id",
-    "slug",
-    "status",
-    "author",
-    "embargo_until",
-    "published_at",
-    "created_at",
-    "updated_at",
-    "notice",
-    "pending_correction",
-    "withdrawal_reason",
-    "attachments",
-    "approved_by",
-    "approved_at",
-    "url",
-    "public_url",
-}
-
-
-def _refuse_unknown(data: dict[str, Any], allowed: set[str]) -> None:
-    unknown = sorted(set(data) - allowed)
-    if unknown:
-        raise ValidationFailed(
-            {name: "This field is not part of a release" for name in unknown},
-            "The request has fields this endpoint does not take: " + ", ".join(unknown),
-        )
-
-
-# What a quote or a link may carry: anything else would be dropped unseen, so it is refused.
-ROW_FIELDS = {"quotes": {"key", "speaker", "role", "text"}, "links": {"label", "url"}}
-
-
-def _refuse_unknown_in_rows(data: dict[str, Any]) -> None:
-    errors = {}
-    for list_name, allowed in ROW_FIELDS.items():
-        rows = data.get(list_name)
-        if not isinstance(rows, list):
-            continue
-        for index, row in enumerate(rows):
-            if isinstance(row, dict):
-                for name in sorted(set(row) - allowed):
-                    errors[f"{list_name}-{index}-{name}"] = (
-                        f"A {list_name[:-1]} has no field {name!r}: use "
-                        + ", ".join(sorted(allowed - {"key"}))
-                    )
-    if errors:
-        raise ValidationFailed(errors)
-
-
-def _version(data: dict[str, Any]) -> int | None:
-    """The version a request names: a JSON whole number, never text, a fraction or true."""
-    value = data.get("version")
-    if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-        raise ValidationFailed({"version": "The version must be a whole number, like 3"})
-    return value
 
 
 def release_json(release, now=None) -> dict[str, Any]:
@@ -130,8 +73,7 @@ def _stale_answer(exc: StaleVersion) -> StaleVersion:
 def create_release():
     key = idempotency.key_from_header(request.headers.get(idempotency.HEADER))
     data = json_body()
-    _refuse_unknown(data, set(CONTENT_FIELDS))
-    _refuse_unknown_in_rows(data)
+    schemas.RELEASE_INPUT.refuse_unknown(data)
     actor = bearer_user()
     now = clock.now()
 
@@ -183,17 +125,14 @@ def get_release(release_id: int):
 @token_required()
 def update_release(release_id: int):
     data = json_body()
-    _refuse_unknown(data, {*CONTENT_FIELDS, "version", "change_note"} | READ_ONLY_FIELDS)
-    _refuse_unknown_in_rows(data)
-    if "version" not in data:
-        raise ValidationFailed(
-            {"version": "Give the version of the release this edit started from"}
-        )
+    schemas.RELEASE_PATCH.refuse_unknown(data)
+    schemas.RELEASE_PATCH.refuse_missing(data)
     release = service.get_release(release_id)
     # A client may send back a release it was given; a read-only field it changed would
     # otherwise be ignored, so it is refused with the way to make that change.
     current = release_json(release)
-    changed = {name for name in READ_ONLY_FIELDS & set(data) if data[name] != current.get(name)}
+    sent_back = schemas.RELEASE_PATCH.sent_back & set(data)
+    changed = {name for name in sent_back if data[name] != current.get(name)}
     if changed:
         raise ValidationFailed(
             {
@@ -202,13 +141,14 @@ def update_release(release_id: int):
                 for name in sorted(changed)
             }
         )
+    schemas.RELEASE_PATCH.refuse_wrong_types(data)
     # A PATCH changes only what it names; everything else stays as it is.
     content = {name: data.get(name, getattr(release, name)) for name in CONTENT_FIELDS}
     try:
         service.update_release(
             release_id,
             actor=bearer_user(),
-            expected_version=_version(data),
+            expected_version=data.get("version"),
             change_note=data.get("change_note"),
             **content,
         )
@@ -217,40 +157,29 @@ def update_release(release_id: int):
     return jsonify(release_json(service.get_release(release_id)))
 
 
-def _text(data: dict[str, Any], name: str) -> str | None:
-    value = data.get(name)
-    if value is not None and not isinstance(value, str):
-        raise ValidationFailed({name: f"{name.replace('_', ' ').capitalize()} must be text"})
-    return value
-
-
 def _transition(action: str):
     use_case = service.TRANSITIONS[action]
-    allowed = {"comment", "version"}
-    if action == "schedule":
-        allowed |= {"embargo_until"}
-    if action == "approve":
-        # An approver's reason for going ahead while a quote waits for its speaker.
-        allowed |= {"signoff_override"}
-    if action == "withdraw":
-        allowed = {"reason"}
+    body = schemas.RELEASE_ACTIONS[action]
 
     def view(release_id: int):
         data = request.get_json(silent=True) if request.get_data() else {}
         if not isinstance(data, dict):
             data = json_body()  # answers 400 with the contract's words
-        _refuse_unknown(data, allowed)
+        body.refuse_unknown(data)
+        # The workflow actions name one field of the wrong type at a time.
+        body.refuse_wrong_types(data, one_at_a_time=True)
         given: dict[str, Any] = {}
         if action == "withdraw":
-            given["reason"] = _text(data, "reason")
+            given["reason"] = data.get("reason")
         else:
-            given["comment"] = _text(data, "comment")
-            given["expected_version"] = _version(data)
+            given["comment"] = data.get("comment")
+            given["expected_version"] = data.get("version")
         if action == "approve":
             # An approval covers exactly the content the approver read: they must say which.
             given["require_version"] = True
         if action == "approve" and data.get("signoff_override") is not None:
-            given["signoff_override"] = _text(data, "signoff_override")
+            # An approver's reason for going ahead while a quote waits for its speaker.
+            given["signoff_override"] = data["signoff_override"]
         if action == "schedule":
             raw = data.get("embargo_until")
             if not isinstance(raw, str) or not raw.strip():

@@ -113,6 +113,7 @@ SCHEMAS = {
     "Quote": {
         "type": "object",
         "required": ["speaker", "text"],
+        "additionalProperties": False,
         "properties": {
             "key": {"type": "string", "readOnly": True},
             "speaker": _text(120, required=True),
@@ -123,6 +124,7 @@ SCHEMAS = {
     "Link": {
         "type": "object",
         "required": ["label", "url"],
+        "additionalProperties": False,
         "properties": {
             "label": _text(200, required=True),
             "url": {
@@ -313,6 +315,9 @@ class Body:
         sent_back: frozenset[str] = frozenset(),
         required: bool = True,
     ):
+        undeclared = {*(wrong_type or {}), *(missing or {})} - set(schema["properties"])
+        if undeclared:
+            raise ValueError(f"words for fields the body does not declare: {sorted(undeclared)}")
         self.schema = schema
         self.unknown = unknown
         self.list_unknown = list_unknown
