@@ -9,7 +9,7 @@ routing of every enquiry come from one place.
 from __future__ import annotations
 
 import os
-from datetime import time
+from datetime import time, timedelta
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -57,6 +57,25 @@ def check_database_url(url: str) -> str:
     return url
 
 
+MAX_REMEMBER = timedelta(days=14)
+
+
+def check_session_limits(settings) -> None:
+    """Refuse sign-in limits that would lock everyone out, or keep a stolen remember cookie
+    working for longer than 14 days."""
+    for name in ("REMEMBER_COOKIE_DURATION", "SESSION_IDLE_TIMEOUT", "SESSION_ABSOLUTE_TIMEOUT"):
+        value = settings.get(name)
+        if isinstance(value, int):
+            settings[name] = value = timedelta(seconds=value)
+        if not isinstance(value, timedelta) or value <= timedelta(0):
+            raise ConfigError(f"{name} must be a positive number of seconds, not {value!r}")
+    if settings["REMEMBER_COOKIE_DURATION"] > MAX_REMEMBER:
+        raise ConfigError(
+            "REMEMBER_COOKIE_DURATION must be at most 1209600 seconds (14 days), not "
+            f"{int(settings['REMEMBER_COOKIE_DURATION'].total_seconds())}"
+        )
+
+
 class Config:
     ENV_NAME = "base"
     SECRET_KEY = _env("SECRET_KEY", DEFAULT_SECRET)
@@ -69,6 +88,15 @@ class Config:
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # "Keep me signed in" lasts this long (14 days at most); the sign-in ends then, used or not.
+    REMEMBER_COOKIE_DURATION = timedelta(
+        seconds=_seconds("REMEMBER_COOKIE_DURATION", str(14 * 24 * 3600))
+    )
+    # Any other sign-in idles out when unused for the first, and ends after the second in any case.
+    SESSION_IDLE_TIMEOUT = timedelta(seconds=_seconds("SESSION_IDLE_TIMEOUT", str(8 * 3600)))
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(
+        seconds=_seconds("SESSION_ABSOLUTE_TIMEOUT", str(24 * 3600))
+    )
     WTF_CSRF_TIME_LIMIT = 8 * 3600  # a working day: a long edit must not lose its form
 
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
@@ -117,6 +145,7 @@ class Config:
     @classmethod
     def check(cls, app) -> None:
         """Refuse to start with settings that would be unsafe or unusable."""
+        check_session_limits(app.config)
         if app.config.get("SQLALCHEMY_DATABASE_URI"):
             app.config["SQLALCHEMY_DATABASE_URI"] = check_database_url(
                 app.config["SQLALCHEMY_DATABASE_URI"]

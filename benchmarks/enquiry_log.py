@@ -70,7 +70,6 @@ def seed(rows: int, rng: random.Random) -> None:
             role="officer",
             password_hash="x",  # noqa: S106 - nobody signs in as these
             active=True,
-            session_nonce=f"n{number}",
             created_at=NOW - timedelta(days=800),
         )
         db.session.add(user)

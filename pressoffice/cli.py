@@ -74,10 +74,32 @@ def users_create(email, name, role, password_stdin):
 def users_set_role(email, role):
     """Change a user's role."""
     try:
-        user = accounts.set_role(accounts.user_by_email_or_fail(email), role)
+        user = accounts.set_role(accounts.user_by_email_or_fail(email), role, now=clock.now())
     except ServiceError as exc:
         fail_from(exc)
     click.echo(f"{user.email} is now {user.role}")
+
+
+@users.command("set-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def users_set_password(email, password_stdin):
+    """Give a user a new password (the same rules as a new account); every sign-in of theirs
+    ends. The password is asked for, or read from standard input."""
+    try:
+        user = accounts.user_by_email_or_fail(email)
+    except ServiceError as exc:
+        fail_from(exc)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = accounts.set_password(user, password, clock.now())
+    except ServiceError as exc:
+        fail_from(exc)
+    click.echo(f"New password set for {user.email}; they are signed out everywhere")
 
 
 @users.command("deactivate")

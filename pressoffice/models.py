@@ -56,8 +56,6 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(sa.String(20), nullable=False)
     password_hash: Mapped[str] = mapped_column(sa.String(255), nullable=False)
     active: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=True)
-    # Changed on deactivation and password change: every session carrying the old value ends.
-    session_nonce: Mapped[str] = mapped_column(sa.String(64), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
     __table_args__ = (sa.CheckConstraint("role IN ('officer', 'approver', 'admin')", name="role"),)
@@ -72,11 +70,36 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
+    # The key of the sign-in (a UserSession) this object was loaded for, set when signing in
+    # and by the user loader; it is what the session and remember cookies carry. Not stored.
+    session_key = None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_nonce}"
+        return f"{self.id}:{self.session_key or ''}"
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+class UserSession(db.Model):
+    """One sign-in on one browser. The cookies carry a random key; only its hash is kept, and
+    the sign-in holds only while its row says so, so ending it here ends it everywhere the
+    cookies were copied to."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False, index=True)
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
+    signed_in_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    # Recorded at most once a minute, so that reading a page does not write every time.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    # Set when the person chose "keep me signed in": the sign-in lasts until then.
+    remember_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_reason: Mapped[str | None] = mapped_column(sa.String(20))
+
+    user: Mapped[User] = relationship()
 
 
 class ApiToken(db.Model):
@@ -322,7 +345,7 @@ class Enquiry(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(sa.String(20), unique=True, nullable=False)
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     journalist_name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
     outlet: Mapped[str] = mapped_column(sa.String(120), nullable=False, default="")
     email: Mapped[str | None] = mapped_column(sa.String(254))
@@ -333,10 +356,10 @@ class Enquiry(db.Model):
     channel: Mapped[str] = mapped_column(sa.String(20), nullable=False)
     release_id: Mapped[int | None] = mapped_column(sa.ForeignKey("releases.id"), index=True)
     # Stored when logged, so later changes to hours or numbers never rewrite history.
-    route: Mapped[str] = mapped_column(sa.String(20), nullable=False, index=True)
+    route: Mapped[str] = mapped_column(sa.String(20), nullable=False)
     line: Mapped[str] = mapped_column(sa.String(40), nullable=False)
     route_reason: Mapped[str] = mapped_column(sa.String(200), nullable=False)
-    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     # Out of hours with nobody on the rota: flagged, never lost.
     needs_attention: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
     status: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="new", index=True)
@@ -354,6 +377,14 @@ class Enquiry(db.Model):
     __table_args__ = (
         sa.CheckConstraint("status IN ('new', 'assigned', 'answered', 'closed')", name="status"),
         sa.CheckConstraint("route IN ('office_hours', 'out_of_hours')", name="route"),
+        # The log is read newest first, a page at a time from a position (received_at, id):
+        # each filter of the log has an index that ends in that order, so a page is read
+        # from an index whichever filters are chosen.
+        sa.Index("ix_enquiries_received_id", "received_at", "id"),
+        sa.Index("ix_enquiries_route_received", "route", "received_at", "id"),
+        sa.Index("ix_enquiries_route_status_received", "route", "status", "received_at", "id"),
+        sa.Index("ix_enquiries_assignee_received", "assignee_id", "received_at", "id"),
+        sa.Index("ix_enquiries_attention_received", "needs_attention", "received_at", "id"),
         sa.Index("ix_enquiries_status_received", "status", "received_at"),
         # Overdue = open and past the deadline: a deadline-only index misleads the planner,
         # since nearly every deadline in a long log has passed.

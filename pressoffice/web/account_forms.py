@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..domain.roles import ROLE_NAMES, ROLE_ORDER
 
@@ -17,6 +17,27 @@ class SignInForm(FlaskForm):
         "Password", validators=[DataRequired("Enter your password"), Length(max=256)]
     )
     remember = BooleanField("Keep me signed in on this computer")
+
+
+class ChangePasswordForm(FlaskForm):
+    """The rules a new password must meet are the account rules, applied by the service."""
+
+    current_password = PasswordField(
+        "Current password",
+        validators=[DataRequired("Enter your current password"), Length(max=256)],
+    )
+    new_password = PasswordField(
+        "New password",
+        description="At least 12 characters. A few unrelated words make a good password.",
+        validators=[DataRequired("Enter a new password")],
+    )
+    confirm_password = PasswordField(
+        "Confirm new password",
+        validators=[
+            DataRequired("Enter the new password again"),
+            EqualTo("new_password", "Enter the same new password twice"),
+        ],
+    )
 
 
 class NewUserForm(FlaskForm):

@@ -1,19 +1,19 @@
-"""Signing in and out, the staff home page and a user's own API tokens."""
+"""Signing in and out, the staff home page, a user's own account, password and API tokens."""
 
 from __future__ import annotations
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from .. import clock
-from ..auth import public, safe_next_url, staff_required
+from ..auth import current_session_key, public, safe_next_url, staff_required
 from ..domain.accounts import normalise_email
 from ..extensions import limiter
 from ..services import accounts
-from ..services.errors import NotFound
+from ..services.errors import NotFound, ValidationFailed
 from ..services.today import todays_work
 from . import bp
-from .account_forms import ConfirmForm, SignInForm, TokenForm
+from .account_forms import ChangePasswordForm, ConfirmForm, SignInForm, TokenForm
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
 
@@ -57,7 +57,13 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            remember = bool(form.remember.data)
+            user.session_key = accounts.start_session(
+                user,
+                clock.now(),
+                remember_for=current_app.config["REMEMBER_COOKIE_DURATION"] if remember else None,
+            )
+            login_user(user, remember=remember)
             return redirect(safe_next_url(request.args.get("next")) or url_for("web.home"))
         g.login_failed = True
         error = SIGN_IN_FAILED
@@ -70,8 +76,10 @@ def login():
 
 
 @bp.post("/sign-out", endpoint="logout")
-@login_required
 def logout():
+    # Ends this sign-in for good (the copied cookies of it too); other computers stay signed in.
+    if current_user.is_authenticated:
+        accounts.end_session(current_session_key(), clock.now())
     logout_user()
     flash("You have signed out.", "success")
     return redirect(url_for("web.login"))
@@ -85,6 +93,58 @@ logout.access = "signed-in"
 def home():
     now = clock.now()
     return render_template("staff/home.html", today=todays_work(current_user, now), now=now)
+
+
+@bp.get("/account", endpoint="account")
+@staff_required
+def account():
+    return render_template("staff/account.html")
+
+
+def _password_account_key() -> str:
+    return f"password-change:{current_user.get_id().partition(':')[0]}"
+
+
+def _password_change_failed(_response) -> bool:
+    return bool(g.get("password_change_failed"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"], endpoint="change_password")
+@staff_required
+@limiter.limit(
+    _limit_per_account,
+    key_func=_password_account_key,
+    methods=["POST"],
+    deduct_when=_password_change_failed,
+    error_message="Too many wrong passwords. Wait 15 minutes, then try again.",
+)
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            key, remembered = accounts.change_password(
+                current_user,
+                current_password=form.current_password.data,
+                new_password=form.new_password.data,
+                session_key=current_session_key(),
+                now=clock.now(),
+            )
+        except ValidationFailed as refusal:
+            for name, message in refusal.fields.items():
+                form[name].errors.append(message)
+            g.password_change_failed = "current_password" in refusal.fields
+        else:
+            user = accounts.get_user(current_user.id)
+            user.session_key = key
+            # The same browser goes on signed in, under the new key.
+            login_user(user, remember=remembered)
+            flash(
+                "Your password has been changed. You have been signed out everywhere else.",
+                "success",
+            )
+            return redirect(url_for("web.account"))
+    status = 400 if any(field.errors for field in form) else 200
+    return render_template("staff/change_password.html", form=form), status
 
 
 @bp.route("/account/tokens", methods=["GET", "POST"], endpoint="my_tokens")

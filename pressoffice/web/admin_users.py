@@ -67,12 +67,14 @@ def admin_set_role(user_id: int):
     user = _user_or_404(user_id)
     form = RoleForm()
     if form.validate_on_submit():
+        changed = user.role != form.role.data
         try:
-            accounts.set_role(user, form.role.data, actor=current_user)
+            accounts.set_role(user, form.role.data, actor=current_user, now=clock.now())
         except NotAllowed as refusal:
             flash(refusal.message, "error")
         else:
-            flash(f"{user.name} is now {form.role.data}.", "success")
+            signed_out = " They have been signed out, to sign in again as such." if changed else ""
+            flash(f"{user.name} is now {form.role.data}.{signed_out}", "success")
     return redirect(url_for("web.admin_user", user_id=user.id))
 
 
