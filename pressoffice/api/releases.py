@@ -11,6 +11,7 @@ from typing import Any
 from flask import jsonify, request, url_for
 
 from .. import clock
+from ..domain.input_rules import written_out_of_range
 from ..domain.routing import parse_instant
 from ..services import idempotency
 from ..services import releases as service
@@ -279,9 +280,15 @@ def release_history(release_id: int):
 @bp.get("/releases/<int:release_id>/compare")
 @token_required()
 def compare_revisions(release_id: int):
-    comparison = service.compare_revisions(
-        release_id, request.args.get("old"), request.args.get("new")
-    )
+    old, new = request.args.get("old"), request.args.get("new")
+    too_large = {
+        name: f"This release has no revision {value.strip()}"
+        for name, value in (("old", old), ("new", new))
+        if written_out_of_range(value)
+    }
+    if too_large:
+        raise ValidationFailed(too_large)
+    comparison = service.compare_revisions(release_id, old, new)
     return jsonify(
         {
             "old": comparison.old.number,

@@ -197,3 +197,160 @@ def test_a_quote_or_link_with_a_field_the_api_does_not_know_is_refused_not_dropp
     error = contract_error(response, 422)
     assert set(error["fields"]) == {"quotes-0-photo", "links-0-title"}
     assert db.session.query(Release).count() == 0
+
+
+# --- bodies too deep or too large, and text that cannot be stored ---------------------------
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize("depth", [33, 1_000, 100_000])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/api/v1/releases"),
+        ("PATCH", "/api/v1/releases/{release}"),
+        ("POST", "/api/v1/releases/{release}/submit"),
+        ("POST", "/api/v1/enquiries"),
+    ],
+)
+def test_json_nested_deeper_than_32_levels_is_refused_as_malformed(
+    staff_api, officer, method, path, depth
+):
+    release = create_release(author=officer)
+    body = '{"version": 1, "title": "Changed", "notes": ' + _nested(depth) + "}"
+
+    response = staff_api(
+        method,
+        path.format(release=release.id),
+        data=body,
+        content_type="application/json",
+    )
+
+    error = contract_error(response, 400)
+    assert error["code"] == "malformed"
+    assert "32 levels" in error["message"]
+    assert staff_api("GET", f"/api/v1/releases/{release.id}").get_json()["title"] != "Changed"
+
+
+def test_json_nested_32_levels_deep_is_read_as_usual(staff_api):
+    notes = ["Note"]
+    for _ in range(30):  # the body object and the notes list make 32
+        notes = [notes]
+
+    response = staff_api("POST", "/api/v1/releases", {"title": "Deep", "notes": notes})
+
+    # Read, and refused for what it says: a note must be text.
+    assert "notes-0" in contract_error(response, 422)["fields"]
+
+
+def test_a_body_larger_than_the_cap_is_refused_naming_the_limit(staff_api, app_ctx):
+    from pressoffice.models import Release
+
+    response = staff_api(
+        "POST", "/api/v1/releases", {"title": "Big", "summary": "x" * (3 * 1024 * 1024)}
+    )
+
+    error = contract_error(response, 400)
+    assert error["code"] == "malformed"
+    assert "2 MB or smaller" in error["message"]
+    assert db.session.query(Release).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ('{"title": "Figures \\ud800"}', "title"),
+        ('{"title": "Figures", "summary": "\\udfff tail"}', "summary"),
+        (
+            '{"title": "Figures", "links": [{"label": "Report \\ud83d", '
+            '"url": "https://example.org"}]}',
+            "links-0.label",
+        ),
+    ],
+)
+def test_a_lone_surrogate_in_a_release_is_refused_naming_the_field(staff_api, app_ctx, body, field):
+    from pressoffice.models import Release
+
+    response = staff_api("POST", "/api/v1/releases", data=body, content_type="application/json")
+
+    error = contract_error(response, 422)
+    assert list(error["fields"]) == [field]
+    assert "cannot be stored" in error["fields"][field]
+    assert db.session.query(Release).count() == 0
+
+
+def test_a_lone_surrogate_in_a_public_enquiry_is_refused_naming_the_field(client, app_ctx):
+    response = client.post(
+        "/api/v1/enquiries",
+        data='{"journalist_name": "Jo \\ud800", "subject": "Figures", "email": "jo@example.org"}',
+        content_type="application/json",
+    )
+
+    assert list(contract_error(response, 422)["fields"]) == ["journalist_name"]
+    assert _enquiry_count() == 0
+
+
+def test_a_surrogate_pair_is_an_ordinary_character(staff_api):
+    response = staff_api(
+        "POST",
+        "/api/v1/releases",
+        data='{"title": "Figures \\ud83d\\udcc8"}',
+        content_type="application/json",
+    )
+
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert response.get_json()["title"] == "Figures \U0001f4c8"
+
+
+def test_broken_utf_8_in_a_form_never_reaches_a_server_error(signed_in, officer, client):
+    signed_in(officer)
+
+    response = client.post(
+        "/enquiries/new",
+        data=b"journalist_name=Jo%ED%A0%80&subject=Figures",
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    assert response.status_code < 500
+
+
+# --- numbers too big in query strings ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("old=1&new=99999999999999999999", "new"),
+        (f"old={TOO_BIG}&new=1", "old"),
+        ("old=0&new=1", "old"),
+        ("old=1&new=-1", "new"),
+    ],
+)
+def test_comparing_revisions_by_a_number_out_of_bounds_names_the_parameter(
+    staff_api, officer, query, field
+):
+    release = create_release(author=officer)
+
+    response = staff_api("GET", f"/api/v1/releases/{release.id}/compare?{query}")
+
+    assert field in contract_error(response, 422)["fields"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/releases?page=99999999999999999999",
+        "/api/v1/releases?per_page=99999999999999999999",
+        "/api/v1/public/releases?page=99999999999999999999",
+        "/api/v1/public/releases?per_page=99999999999999999999",
+        "/api/v1/enquiries?page=99999999999999999999",
+        "/api/v1/enquiries?per_page=99999999999999999999",
+    ],
+)
+def test_a_page_number_too_big_names_the_parameter(staff_api, path):
+    parameter = path.rsplit("?", 1)[1].split("=")[0]
+
+    assert parameter in contract_error(staff_api("GET", path), 422)["fields"]

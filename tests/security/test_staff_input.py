@@ -1,0 +1,61 @@
+"""Whatever a member of staff puts in an address or a form, the staff pages answer with a page
+or a refusal naming what is wrong, never a server error."""
+
+from __future__ import annotations
+
+import pytest
+
+from ..factories import create_release
+
+HUGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (f"old=1&new={HUGE}", f"This release has no revision {HUGE}"),
+        (f"old={HUGE}&new=1", f"This release has no revision {HUGE}"),
+    ],
+)
+def test_comparing_revisions_by_a_number_too_big_says_there_is_no_such_revision(
+    signed_in, officer, client, query, message
+):
+    release = create_release(author=officer)
+    signed_in(officer)
+
+    response = client.get(f"/releases/{release.id}/compare?{query}")
+
+    assert response.status_code == 404
+    assert message in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/releases?page={HUGE}",
+        "/releases?page=nonsense",
+        f"/enquiries?page={HUGE}",
+        "/enquiries?page=nonsense",
+        f"/enquiries?assignee={HUGE}",
+        f"/releases/{{release}}/files/{HUGE}",
+        f"/news/{{slug}}/files/{HUGE}",
+    ],
+)
+def test_an_absurd_number_in_a_staff_address_is_refused_not_an_error(
+    signed_in, officer, client, url
+):
+    release = create_release(author=officer, state="published")
+    signed_in(officer)
+
+    response = client.get(url.format(release=release.id, slug=release.slug))
+
+    assert 400 <= response.status_code < 500 or response.status_code == 200
+
+
+def test_removing_a_file_by_a_number_too_big_is_not_found(signed_in, officer, client):
+    release = create_release(author=officer)
+    signed_in(officer)
+
+    response = client.post(f"/releases/{release.id}/files/{HUGE}/remove")
+
+    assert response.status_code == 404
