@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from .input_rules import single_line_problem
+
 TITLE_MAX = 200
 SUMMARY_MAX = 1_000
 BODY_MAX = 100_000
@@ -142,30 +144,72 @@ def new_quote_key() -> str:
     return secrets.token_hex(6)
 
 
-def is_web_address(url: str) -> bool:
-    """True for an absolute http or https address with a host, and nothing else."""
-    if any(ch.isspace() for ch in url) or _CONTROL.search(url):
-        return False
+# What RFC 3986 allows in a URI: unreserved, reserved, and % (only as the start of %XX).
+_URI_CHARACTERS = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#[]@!$&'()*+,;=%"
+)
+_PERCENT_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+FULL_WEB_ADDRESS = "Enter a full web address starting with https:// or http://"
+
+
+def web_address_problem(url: str) -> str | None:
+    """Why ``url`` cannot be a link on a release, or None for an absolute http or https
+    address with a host, written with only the characters RFC 3986 allows, and no user name or
+    password (``https://user:password@host`` shows readers one site and takes them to, or
+    gives away a login for, another)."""
+    for ch in url:
+        if ch not in _URI_CHARACTERS:
+            shown = (
+                "a space" if ch == " " else f"“{ch}”" if ch.isprintable() else f"U+{ord(ch):04X}"
+            )
+            return (
+                f"Web address cannot contain {shown}: copy the address from the browser's "
+                "address bar, or write the character as %XX"
+            )
+    if _PERCENT_ESCAPE.search(url):
+        return "Web address has a % that is not followed by two hexadecimal digits"
     try:
         parts = urlsplit(url)
+        host = parts.hostname
     except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+        return FULL_WEB_ADDRESS
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return FULL_WEB_ADDRESS
+    if "@" in parts.netloc:
+        return "Web address cannot contain a user name or password (the part before an @)"
+    return None
+
+
+def is_web_address(url: str) -> bool:
+    """True for an address ``web_address_problem`` finds nothing wrong with."""
+    return web_address_problem(url) is None
 
 
 class _Checker:
     def __init__(self) -> None:
         self.errors: dict[str, str] = {}
 
-    def text(self, name: str, value: Any, label: str, limit: int, *, required: bool) -> str:
+    def text(
+        self,
+        name: str,
+        value: Any,
+        label: str,
+        limit: int,
+        *,
+        required: bool,
+        one_line: bool = False,
+    ) -> str:
         if value is None:
             value = ""
         if not isinstance(value, str):
             self.errors[name] = f"{label} must be text"
             return ""
         value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+        hidden = single_line_problem(value, label) if one_line else None
         if _CONTROL.search(value):
             self.errors[name] = f"{label} contains characters that cannot be shown"
+        elif hidden:
+            self.errors[name] = hidden
         elif required and not value:
             # "Enter the headline", but "Enter note 2": a numbered item needs no article.
             article = "" if label[-1].isdigit() else "the "
@@ -209,7 +253,7 @@ def clean_release_content(
     so it is skipped; a half-filled row is an error on the missing part.
     """
     check = _Checker()
-    title = check.text("title", title, "Headline", TITLE_MAX, required=True)
+    title = check.text("title", title, "Headline", TITLE_MAX, required=True, one_line=True)
     if "\n" in title and "title" not in check.errors:
         # A headline is one line everywhere it goes: pages, the feed, email subjects.
         check.errors["title"] = "Headline must be a single line"
@@ -251,9 +295,16 @@ def clean_release_content(
             check.errors[prefix] = f"Quote {i + 1} must have a speaker, a role and the quote"
             continue
         speaker = check.text(
-            f"{prefix}-speaker", row.get("speaker"), "Speaker", SPEAKER_MAX, required=True
+            f"{prefix}-speaker",
+            row.get("speaker"),
+            "Speaker",
+            SPEAKER_MAX,
+            required=True,
+            one_line=True,
         )
-        role = check.text(f"{prefix}-role", row.get("role"), "Role", ROLE_MAX, required=False)
+        role = check.text(
+            f"{prefix}-role", row.get("role"), "Role", ROLE_MAX, required=False, one_line=True
+        )
         text = check.text(f"{prefix}-text", row.get("text"), "Quote", QUOTE_TEXT_MAX, required=True)
         key = row.get("key") if isinstance(row.get("key"), str) else ""
         if key not in known_keys or key in used_keys:
@@ -277,13 +328,17 @@ def clean_release_content(
             check.errors[prefix] = f"Link {i + 1} must have a label and an address"
             continue
         label = check.text(
-            f"{prefix}-label", row.get("label"), "Link text", LINK_LABEL_MAX, required=True
+            f"{prefix}-label",
+            row.get("label"),
+            "Link text",
+            LINK_LABEL_MAX,
+            required=True,
+            one_line=True,
         )
         url = check.text(f"{prefix}-url", row.get("url"), "Web address", URL_MAX, required=True)
-        if url and f"{prefix}-url" not in check.errors and not is_web_address(url):
-            check.errors[f"{prefix}-url"] = (
-                "Enter a full web address starting with https:// or http://"
-            )
+        problem = web_address_problem(url) if url else None
+        if problem and f"{prefix}-url" not in check.errors:
+            check.errors[f"{prefix}-url"] = problem
         cleaned_links.append(Link(label=label, url=url))
 
     cleaned_notes: list[str] = []

@@ -13,6 +13,8 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
+from .input_rules import single_line_problem
+
 # --- statuses ---------------------------------------------------------------------------------
 
 NEW, ASSIGNED, ANSWERED, CLOSED = "new", "assigned", "answered", "closed"
@@ -104,6 +106,9 @@ FIELD_LABELS = {
     "comment": "Note",
 }
 
+# Shown on one line in the log, the enquiry's page and the CSV export.
+ONE_LINE_FIELDS = ("journalist_name", "outlet", "subject")
+
 PHONE_CHARACTERS = re.compile(r"^[0-9+()\-. ]+$")
 
 
@@ -152,6 +157,10 @@ def validate_details(
     for field in ("journalist_name", "outlet", "email", "phone", "subject", "details"):
         if field in text:
             check_length(field, text[field], errors)
+    for field in ONE_LINE_FIELDS:
+        hidden = single_line_problem(text.get(field, ""), FIELD_LABELS[field])
+        if hidden:
+            errors[field] = hidden
 
     email = text.get("email") or None
     phone = text.get("phone") or None

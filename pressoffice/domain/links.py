@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from email_validator import EmailNotValidError, validate_email
 
 from ..timefmt import to_london
+from .input_rules import single_line_problem
 from .visibility import computed_status
 from .workflow import ALLOWED, SIGN_OFF_ROLES, Decision, ReleaseState
 
@@ -170,14 +171,25 @@ def quote_described(speaker: str, text: str, limit: int = 60) -> str:
 # --- checking what staff and speakers type ------------------------------------------------
 
 
-def _text(errors: dict[str, str], name: str, value, label: str, limit: int, required=True) -> str:
+def _text(
+    errors: dict[str, str],
+    name: str,
+    value,
+    label: str,
+    limit: int,
+    required=True,
+    one_line=False,
+) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
         errors[name] = f"{label} must be text"
         return ""
     value = " ".join(value.split()) if name != "comment" else value.strip()
-    if required and not value:
+    hidden = single_line_problem(value, label) if one_line else None
+    if hidden:
+        errors[name] = hidden
+    elif required and not value:
         errors[name] = f"Enter {label[0].lower()}{label[1:]}"
     elif len(value) > limit:
         errors[name] = f"{label} must be {limit:,} characters or fewer"
@@ -207,8 +219,10 @@ def clean_recipient(name, outlet, email) -> tuple[dict[str, str], dict[str, str]
     """A journalist to send an embargoed copy to: ``(cleaned, errors)``."""
     errors: dict[str, str] = {}
     cleaned = {
-        "name": _text(errors, "name", name, "Their name", NAME_MAX),
-        "outlet": _text(errors, "outlet", outlet, "The outlet they write for", OUTLET_MAX),
+        "name": _text(errors, "name", name, "Their name", NAME_MAX, one_line=True),
+        "outlet": _text(
+            errors, "outlet", outlet, "The outlet they write for", OUTLET_MAX, one_line=True
+        ),
         "email": clean_email(errors, email),
     }
     return cleaned, errors
@@ -218,7 +232,9 @@ def clean_speaker(name, email) -> tuple[dict[str, str], dict[str, str]]:
     """The person quoted, asked to sign off their words: ``(cleaned, errors)``."""
     errors: dict[str, str] = {}
     cleaned = {
-        "name": _text(errors, "name", name, "The name of the person quoted", NAME_MAX),
+        "name": _text(
+            errors, "name", name, "The name of the person quoted", NAME_MAX, one_line=True
+        ),
         "email": clean_email(errors, email),
     }
     return cleaned, errors

@@ -354,3 +354,72 @@ def test_a_page_number_too_big_names_the_parameter(staff_api, path):
     parameter = path.rsplit("?", 1)[1].split("=")[0]
 
     assert parameter in contract_error(staff_api("GET", path), 422)["fields"]
+
+
+# --- hidden characters in one-line text, and link addresses ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"title": "Figures\u202efdp.exe"}, "title"),
+        ({"title": "Figures\u200b"}, "title"),
+        (
+            {"title": "Figures", "quotes": [{"speaker": "Ann\u2066", "text": "Yes"}]},
+            "quotes-0-speaker",
+        ),
+        (
+            {"title": "Figures", "links": [{"label": "Report\u2060", "url": "https://a.example"}]},
+            "links-0-label",
+        ),
+        (
+            {"title": "Figures", "links": [{"label": "Report", "url": "https://u:p@a.example/"}]},
+            "links-0-url",
+        ),
+        (
+            {"title": "Figures", "links": [{"label": "Report", "url": 'https://a.example/"<>'}]},
+            "links-0-url",
+        ),
+    ],
+)
+def test_a_release_with_hidden_characters_or_a_doubtful_link_is_refused_by_field(
+    staff_api, app_ctx, body, field
+):
+    from pressoffice.models import Release
+
+    error = contract_error(staff_api("POST", "/api/v1/releases", body), 422)
+
+    assert list(error["fields"]) == [field]
+    assert db.session.query(Release).count() == 0
+
+
+def test_an_edit_adding_a_right_to_left_override_to_the_headline_changes_nothing(
+    staff_api, officer
+):
+    release = create_release(author=officer, title="Figures")
+
+    response = staff_api(
+        "PATCH", f"/api/v1/releases/{release.id}", {"version": 1, "title": "\u202eFigures"}
+    )
+
+    assert list(contract_error(response, 422)["fields"]) == ["title"]
+    assert staff_api("GET", f"/api/v1/releases/{release.id}").get_json()["title"] == "Figures"
+
+
+def test_a_public_enquiry_with_a_hidden_character_in_the_name_is_refused(client, app_ctx):
+    response = client.post("/api/v1/enquiries", json={**ENQUIRY, "journalist_name": "Jo\u202e"})
+
+    assert list(contract_error(response, 422)["fields"]) == ["journalist_name"]
+    assert _enquiry_count() == 0
+
+
+def test_a_recipient_with_a_hidden_character_in_the_outlet_is_refused(staff_api, officer):
+    release = create_release(author=officer, state="scheduled")
+
+    response = staff_api(
+        "POST",
+        f"/api/v1/releases/{release.id}/recipients",
+        {"name": "Ann", "outlet": "Daily\u200bNews", "email": "ann@example.org"},
+    )
+
+    assert list(contract_error(response, 422)["fields"]) == ["outlet"]

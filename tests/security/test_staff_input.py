@@ -59,3 +59,18 @@ def test_removing_a_file_by_a_number_too_big_is_not_found(signed_in, officer, cl
     response = client.post(f"/releases/{release.id}/files/{HUGE}/remove")
 
     assert response.status_code == 404
+
+
+def test_the_release_form_refuses_a_headline_with_a_right_to_left_override(
+    signed_in, officer, app_ctx
+):
+    from pressoffice.extensions import db
+    from pressoffice.models import Release
+
+    page = signed_in(officer)
+
+    shown = page.post("/releases/new", {"title": "Figures\u202efdp.exe", "summary": "S"})
+
+    assert "Headline contains a hidden character" in shown.text
+    assert shown.select_one("input[name=title]")["value"] == "Figures\u202efdp.exe"
+    assert db.session.query(Release).count() == 0
