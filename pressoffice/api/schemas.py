@@ -7,9 +7,10 @@ on one line, a web address, an instant) is stated here for clients, and decided 
 ``domain/`` and ``services/``, which refuse it in the words the staff pages show too.
 
 The schemas are OpenAPI 3.0 schema objects (``nullable`` where null is taken). A request's shape
-is checked by ``jsonschema`` with only the shape keywords (``properties``, ``additionalProperties``,
-``items``, ``required``, ``type``), so no pattern ever runs on hostile input; a null is never
-a wrong type: it counts as not given, and the rule decides whether that will do.
+is checked by ``jsonschema`` with only the shape keywords (``properties``,
+``additionalProperties``, ``items``, ``type``), so no pattern ever runs on hostile input. A null
+is never a wrong type: it counts as not given, and the rule decides whether that will do. Each
+``Body`` also carries the words the API has always refused a wrong shape with.
 """
 
 from __future__ import annotations
@@ -285,7 +286,6 @@ _ShapeValidator = validators.create(
         "properties": _DRAFT4["properties"],
         "additionalProperties": _DRAFT4["additionalProperties"],
         "items": _DRAFT4["items"],
-        "required": _DRAFT4["required"],
         "type": _type,
     },
     # Draft 4 types: true is not a number and 1.0 is not a whole number.
@@ -315,7 +315,8 @@ class Body:
         sent_back: frozenset[str] = frozenset(),
         required: bool = True,
     ):
-        undeclared = {*(wrong_type or {}), *(missing or {})} - set(schema["properties"])
+        undeclared = set(wrong_type or {}) - set(schema["properties"])
+        undeclared |= set(missing or {}) - set(schema.get("required", ()))
         if undeclared:
             raise ValueError(f"words for fields the body does not declare: {sorted(undeclared)}")
         self.schema = schema
@@ -371,7 +372,12 @@ class Body:
 
     def missing_fields(self, data: dict[str, Any]) -> dict[str, str]:
         """Each required field that ``data`` leaves out and the API asks for itself."""
-        return {name: words for name, words in self.missing.items() if name not in data}
+        required = self.schema.get("required", ())
+        return {
+            name: self.missing[name]
+            for name in required
+            if name in self.missing and name not in data
+        }
 
     def wrong_types(self, data: dict[str, Any]) -> dict[str, str]:
         """Each field of ``data`` of the wrong type whose type the API checks, in the order the
