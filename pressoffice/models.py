@@ -368,6 +368,9 @@ class Enquiry(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     logged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The statement (lines to take) the response was given from, and its version then.
+    statement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("statements.id"), index=True)
+    statement_version: Mapped[int | None] = mapped_column(sa.Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
@@ -475,3 +478,96 @@ class IdempotencyKey(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
 
     __table_args__ = (sa.UniqueConstraint("scope", "key"),)
+
+
+# --- statements (lines to take) ---------------------------------------------------------------
+
+
+class Statement(db.Model):
+    """An agreed position on a topic: its working copy, its sign-off and its state. The content
+    is kept as ordered JSON lists, as in every revision, so a revision is a complete snapshot."""
+
+    __tablename__ = "statements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # draft, in_review, approved, retired; an approved statement past its review-by date
+    # *needs review*: see domain.statements.
+    state: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="draft", index=True)
+    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
+
+    title: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
+    topics: Mapped[list[str]] = mapped_column(sa.JSON, nullable=False, default=list)
+    lines: Mapped[list[str]] = mapped_column(sa.JSON, nullable=False, default=list)
+    qa: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, nullable=False, default=list)
+    statement: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    spokesperson: Mapped[str] = mapped_column(sa.String(120), nullable=False, default="")
+    spokesperson_role: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
+    background: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    review_by: Mapped[date | None] = mapped_column(sa.Date, index=True)
+    release_id: Mapped[int | None] = mapped_column(sa.ForeignKey("releases.id"), index=True)
+
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
+    last_editor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
+    approved_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_version: Mapped[int | None] = mapped_column(sa.Integer)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    retired_reason: Mapped[str | None] = mapped_column(sa.Text)
+    notice: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    last_editor: Mapped[User] = relationship(foreign_keys=[last_editor_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+    release: Mapped[Release | None] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "state IN ('draft', 'in_review', 'approved', 'retired')", name="statement_state"
+        ),
+    )
+
+
+class StatementRevision(db.Model):
+    """One save of a statement: a full snapshot of its content and its hash."""
+
+    __tablename__ = "statement_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    statement_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("statements.id", ondelete="CASCADE"), nullable=False
+    )
+    number: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    # The content as domain.statements.StatementContent.as_dict() gives it.
+    content: Mapped[dict[str, Any]] = mapped_column(sa.JSON, nullable=False)
+    content_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    editor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    editor: Mapped[User] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("statement_id", "number", name="uq_statement_revision_number"),
+    )
+
+
+class StatementEvent(db.Model):
+    """The statement's timeline: one row per transition or use."""
+
+    __tablename__ = "statement_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    statement_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("statements.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(sa.String(40), nullable=False)
+    from_state: Mapped[str | None] = mapped_column(sa.String(20))
+    to_state: Mapped[str | None] = mapped_column(sa.String(20))
+    comment: Mapped[str | None] = mapped_column(sa.Text)
+    version: Mapped[int | None] = mapped_column(sa.Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    actor: Mapped[User | None] = relationship()

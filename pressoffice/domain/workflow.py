@@ -27,11 +27,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from .visibility import computed_status
+from . import signoff
 
-OFFICER, APPROVER, ADMIN = "officer", "approver", "admin"
-STAFF_ROLES = (OFFICER, APPROVER, ADMIN)
-SIGN_OFF_ROLES = (APPROVER, ADMIN)
+# The roles, the guard's answer and the actor are the shared sign-off ones, still reached here.
+from .signoff import (  # noqa: F401
+    ADMIN,
+    ALLOWED,
+    APPROVER,
+    OFFICER,
+    SIGN_OFF_ROLES,
+    STAFF_ROLES,
+    Actor,
+    Decision,
+)
+from .visibility import computed_status
 
 ACTIONS = (
     "edit",
@@ -84,40 +93,9 @@ ACTION_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class Decision:
-    """A guard's answer. When refused, ``kind`` says what sort of refusal it is: ``state`` (the
-    action does not apply now), ``permission`` (not this person) or ``invalid`` (something the
-    person must give is missing or wrong, named by ``field``)."""
-
-    ok: bool
-    reason: str = ""
-    kind: str = ""
-    field: str = ""
-
-    def __bool__(self) -> bool:
-        return self.ok
-
-
-ALLOWED = Decision(True)
-
-
-def _no(reason: str, kind: str = "state", field: str = "") -> Decision:
-    return Decision(False, reason, kind, field)
-
-
-def _not_you(reason: str) -> Decision:
-    return _no(reason, "permission")
-
-
-def _invalid(field: str, reason: str) -> Decision:
-    return _no(reason, "invalid", field)
-
-
-@dataclass(frozen=True)
-class Actor:
-    id: int
-    role: str
+_no = signoff.refused
+_not_you = signoff.not_you
+_invalid = signoff.invalid
 
 
 @dataclass(frozen=True)
@@ -203,19 +181,7 @@ def awaiting_signoff_reason(described: list[str]) -> str:
 
 
 def _two_person_rule(release: ReleaseState, actor: Actor, what: str) -> Decision:
-    if actor.role not in SIGN_OFF_ROLES:
-        return _not_you(f"Only an approver or an admin can approve {what}")
-    if actor.id == release.author_id:
-        return _not_you(f"You wrote this release; someone else must approve {what}")
-    if actor.id == release.last_editor_id:
-        return _not_you(
-            f"You made the latest changes to this release; someone else must approve {what}"
-        )
-    if actor.id in release.editor_ids:
-        return _not_you(
-            f"You made changes to the content being approved; someone else must approve {what}"
-        )
-    return ALLOWED
+    return signoff.two_person_rule(release, actor, what, noun="release")
 
 
 def may_edit(release: ReleaseState, actor: Actor, now: datetime) -> Decision:
@@ -288,11 +254,7 @@ def may_request_changes(
 
 
 def _approved_content_unchanged(release: ReleaseState) -> Decision:
-    if not release.approved_hash or release.approved_hash != release.content_hash:
-        return _no(
-            "The content has changed since it was approved; it must be submitted and approved again"
-        )
-    return ALLOWED
+    return signoff.approved_content_unchanged(release.approved_hash, release.content_hash)
 
 
 def may_publish(release: ReleaseState, actor: Actor, now: datetime) -> Decision:

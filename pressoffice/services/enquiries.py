@@ -32,6 +32,7 @@ from .enquiry_snapshot import EnquirySnapshot, snapshot
 from .enquiry_snapshot import PersonSnapshot as PersonSnapshot
 from .errors import NotFound, ValidationFailed, WrongState
 from .paging import Page
+from .statements import statement_for_answer
 from .unit_of_work import unit_of_work
 
 PER_PAGE = 50
@@ -267,12 +268,31 @@ def assign(reference: str, assignee_id: Any, *, actor: User, now: datetime) -> E
 
 
 @unit_of_work
-def respond(reference: str, response: Any, *, actor: User, now: datetime) -> EnquirySnapshot:
-    """Record the answer given to the journalist, and when."""
+def respond(
+    reference: str,
+    response: Any,
+    *,
+    actor: User,
+    now: datetime,
+    statement_id: Any = None,
+) -> EnquirySnapshot:
+    """Record the answer given to the journalist, and when. With ``statement_id`` the answer
+    is given from that statement (the response defaults to its on-the-record statement), which
+    must be approved and current; the enquiry records the statement and its version."""
+    chosen = None
+    if statement_id not in (None, ""):
+        # The statement is locked first, so an edit cannot void it while it is being given.
+        chosen, content = statement_for_answer(
+            statement_id, now, actor=actor, reference=(reference or "").strip().upper()
+        )
+        if response is None or (isinstance(response, str) and not response.strip()):
+            response = content.statement or "\n".join(content.lines)
     text, errors = rules.validate_response(response)
     if errors:
         raise ValidationFailed(errors)
     enquiry = _load_for_change(reference, "respond")
+    enquiry.statement_id = chosen.id if chosen is not None else None
+    enquiry.statement_version = chosen.version if chosen is not None else None
     enquiry.response = text
     enquiry.answered_at = now
     enquiry.status = rules.status_after("respond", enquiry.status)

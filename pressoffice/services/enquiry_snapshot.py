@@ -52,6 +52,9 @@ class EnquirySnapshot:
     logged_by_id: int | None
     logged_by: PersonSnapshot | None
     created_at: datetime
+    # The statement the answer was given from, and its version then.
+    statement_id: int | None = None
+    statement_version: int | None = None
 
     @property
     def assignee_name(self) -> str | None:
@@ -92,4 +95,6 @@ def snapshot(enquiry: Enquiry) -> EnquirySnapshot:
         logged_by_id=enquiry.logged_by_id,
         logged_by=_person(enquiry.logged_by),
         created_at=enquiry.created_at,
+        statement_id=enquiry.statement_id,
+        statement_version=enquiry.statement_version,
     )
