@@ -10,6 +10,7 @@ from .domain.roles import has_role
 STAFF_NAV = [
     ("Releases", "web.releases_index"),
     ("Enquiries", "web.enquiries_index"),
+    ("Statements", "web.statements_index"),
     ("Dashboard", "web.dashboard"),
     ("Duty rota and calendar", "web.admin_calendar"),
     ("Users", "web.admin_users"),
