@@ -362,7 +362,7 @@ class Enquiry(db.Model):
     assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     # Out of hours with nobody on the rota: flagged, never lost.
     needs_attention: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
-    status: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="new", index=True)
+    status: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="new")
     response: Mapped[str | None] = mapped_column(sa.Text)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -393,6 +393,11 @@ class Enquiry(db.Model):
         # since nearly every deadline in a long log has passed.
         sa.Index("ix_enquiries_status_deadline", "status", "deadline"),
     )
+
+
+# Indexes the migrations create on PostgreSQL only (pg_trgm trigram indexes for the log's
+# "contains" searches); SQLite has no such index and searches without one.
+POSTGRESQL_ONLY_INDEXES = ("ix_enquiries_search_trgm", "ix_enquiries_outlet_trgm")
 
 
 class EnquiryCounter(db.Model):

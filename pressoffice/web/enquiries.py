@@ -63,14 +63,27 @@ def enquiries_index():
     now = clock.now()
     try:
         filters = enquiries.parse_filters(request.args)
+        # Paged by position (the links carry it), so a page deep in a long log is as quick
+        # to show as the first.
+        page = enquiries.log_page(
+            filters,
+            now=now,
+            per_page=enquiries.PER_PAGE,
+            after=request.args.get("after"),
+            before=request.args.get("before"),
+            oldest=request.args.get("oldest") == "1",
+        )
     except ValidationFailed as exc:
-        show_refusal(form, exc.fields, {**FIELD_FOR, "from": "from_"})
-        return render_template("enquiries/index.html", form=form, page=None, now=now), 400
-    try:
-        page_number = min(max(1, int(request.args.get("page", 1))), 1_000_000)
-    except ValueError:
-        page_number = 1
-    page = enquiries.list_enquiries(filters, now=now, page=page_number)
+        # A position comes from a link, not from the form: said above it, not beside a field.
+        positions = {k: v for k, v in exc.fields.items() if k in ("after", "before")}
+        show_refusal(
+            form,
+            {k: v for k, v in exc.fields.items() if k not in positions},
+            {**FIELD_FOR, "from": "from_"},
+        )
+        return render_template(
+            "enquiries/index.html", form=form, page=None, now=now, position_errors=positions
+        ), 400
     return render_template("enquiries/index.html", form=form, page=page, now=now)
 
 

@@ -145,9 +145,13 @@ def test_the_log_filters_and_keeps_the_filters_in_the_pages_and_the_csv_link(
     page = signed_in(officer).get("/enquiries?outlet=bbc")
 
     assert "Showing 1 to 2 of 3 enquiries matching the filters" in page.get_text(" ", strip=True)
-    assert page.select_one("a[rel=next]")["href"] == "/enquiries?page=2&outlet=bbc"
+    older = page.select_one("a[rel=next]")["href"]
+    assert older.startswith("/enquiries?after=") and older.endswith("&outlet=bbc")
     assert page.select_one(".enquiry-count a")["href"] == "/enquiries.csv?outlet=bbc"
     assert page.select_one("#outlet")["value"] == "bbc"
+    second = signed_in(officer).get(older)
+    assert [row.a.text for row in second.select("tr.enquiry-row")] == ["ENQ-20161129-0003"]
+    assert second.select_one("a[rel=prev]")["href"].endswith("&outlet=bbc")
 
 
 def test_an_unknown_filter_value_is_shown_as_an_error_not_ignored(signed_in, officer, clock):

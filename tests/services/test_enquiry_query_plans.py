@@ -1,0 +1,116 @@
+"""However long the log, its pages are read from indexes: no page of the enquiry log, no count
+and no dashboard figure reads the whole table or sorts every match (SQLite's query plans), and
+on PostgreSQL the free-text search has a trigram index to use."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from pressoffice.extensions import db
+from pressoffice.services import enquiries, enquiry_pages, reports
+
+from ..factories import make_enquiry
+
+NOW = datetime(2016, 11, 29, 10, 0, tzinfo=UTC)
+
+
+@contextmanager
+def reads_of_enquiries():
+    """Every SELECT that reads the enquiries table while the block runs."""
+    seen = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT") and "enquiries" in statement:
+            seen.append((statement, parameters))
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+
+
+def sqlite_plan(statement: str, parameters) -> str:
+    rows = db.session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+    return " | ".join(row[-1] for row in rows)
+
+
+def whole_table_reads(seen) -> list[str]:
+    """Plans that read every row of enquiries, or sort every match before taking a page."""
+    problems = []
+    for statement, parameters in seen:
+        plan = sqlite_plan(statement, parameters)
+        full_scan = any(step.strip() == "SCAN enquiries" for step in plan.split("|"))
+        if full_scan or "TEMP B-TREE FOR ORDER BY" in plan:
+            problems.append(f"{plan}\n    for {statement}")
+    return problems
+
+
+@pytest.fixture
+def sqlite_only(is_postgres):
+    if is_postgres:
+        pytest.skip("reads SQLite's query plans; PostgreSQL's are checked with EXPLAIN below")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {},
+        {"route": "out_of_hours"},
+        {"status": "closed"},
+        {"route": "office_hours", "status": "closed"},
+        {"assignee": "none"},
+        {"from": "2016-11-01", "to": "2016-11-28"},
+        {"attention": "1"},
+        {"route": "out_of_hours", "status": "answered", "to": "2016-11-28"},
+    ],
+)
+@pytest.mark.parametrize("where", ["newest", "older", "oldest"])
+def test_a_page_of_the_log_and_its_count_are_read_from_an_index(app_ctx, sqlite_only, args, where):
+    made = make_enquiry(received_at=NOW)
+    position = enquiries.log_page(enquiries.parse_filters({}), now=NOW, per_page=50).items[0]
+    assert position.reference == made.reference
+    paging = {
+        "newest": {},
+        "older": {"after": enquiry_pages.position_of(position)},
+        "oldest": {"oldest": True},
+    }[where]
+
+    with reads_of_enquiries() as seen:
+        enquiries.log_page(enquiries.parse_filters(args), now=NOW, per_page=50, **paging)
+
+    assert seen
+    assert whole_table_reads(seen) == []
+
+
+def test_the_dashboard_figures_are_read_from_indexes(app_ctx, sqlite_only):
+    make_enquiry(received_at=NOW)
+
+    with reads_of_enquiries() as seen:
+        reports.dashboard(NOW)
+
+    assert whole_table_reads(seen) == []
+
+
+def test_the_free_text_search_has_a_trigram_index_on_postgresql(app_ctx, require_postgres):
+    make_enquiry(received_at=NOW, subject="Flood defences on the Humber")
+    filters = enquiries.parse_filters({"q": "humber"})
+    query = enquiries.filtered_query(filters, NOW).with_only_columns(enquiries.Enquiry.id)
+
+    db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+    plan = "\n".join(
+        db.session.execute(
+            sa.text(
+                "EXPLAIN " + str(query.compile(db.engine, compile_kwargs={"literal_binds": True}))
+            )
+        ).scalars()
+    )
+    found = db.session.scalars(query).all()
+    db.session.rollback()
+
+    assert "ix_enquiries_search_trgm" in plan
+    assert len(found) == 1
