@@ -466,6 +466,14 @@ def measure(options) -> dict:
     }
 
 
+def drain(base: str, path: str) -> None:
+    """Wait until the server has answered everything wrk left queued when it stopped: sync
+    workers take queued connections in turn, so one more request is answered only after all
+    of them. Otherwise a slow page's leftovers would be counted against the next page."""
+    with contextlib.suppress(OSError):
+        urllib.request.build_opener(_NoRedirect).open(base + path, timeout=300).read()
+
+
 def run_rounds(wrk, app, bare, pages, cookie, options, folder, durations) -> dict[str, list]:
     scripts = {page.name: lua_for(page, folder) for page in pages}
     bare_script = lua_for(Page("bare", "/"), folder)
@@ -475,6 +483,7 @@ def run_rounds(wrk, app, bare, pages, cookie, options, folder, durations) -> dic
         rounds["bare"].append(
             run_wrk(wrk, bare.base + "/", bare_script, options, None, options.duration)
         )
+        drain(bare.base, "/")
         for page in pages:
             staff_cookie = cookie if page.staff else None
             url = app.base + page.path
@@ -482,6 +491,7 @@ def run_rounds(wrk, app, bare, pages, cookie, options, folder, durations) -> dic
                 wrk, url, scripts[page.name], options, staff_cookie, durations[page.name]
             )
             rounds[page.name].append(result)
+            drain(app.base, "/api/v1/routing")
             print(
                 f"  {page.name:42} {result.rps:9.1f} req/s  p50 {result.p50_us / 1000:7.1f} ms"
                 f"  (bare {rounds['bare'][-1].rps:,.0f})"
@@ -648,7 +658,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--max-duration",
         type=int,
-        default=15,
+        default=10,
         help="seconds per page at most: a slow page is given longer than --duration, up to this",
     )
     parser.add_argument("--connections", type=int, default=16)
