@@ -27,6 +27,7 @@ from ..services.errors import NotFound, ValidationFailed, WrongState
 from ..timefmt import to_london
 from . import bp
 from .enquiry_forms import AssignForm, CloseForm, FilterForm, LogEnquiryForm, RespondForm, UKTime
+from .statement_answers import statement_panel
 
 CSV_SPOOL_BYTES = 8 * 1024 * 1024
 
@@ -169,16 +170,18 @@ def _detail(enquiry, status: int = 200, assign=None, respond=None, close=None):
     if assign.assignee_id.data is None and enquiry.assignee_id:
         assign.assignee_id.data = str(enquiry.assignee_id)
     now = clock.now()
+    respond = respond or RespondForm(formdata=None)
     return (
         render_template(
             "enquiries/detail.html",
+            **statement_panel(enquiry, now, respond),
             enquiry=enquiry,
             timeline=enquiries.timeline(enquiry),
             deadline=rules.deadline_state(
                 enquiry.status, enquiry.deadline, enquiry.answered_at, now
             ),
             assign_form=assign,
-            respond_form=respond or RespondForm(formdata=None),
+            respond_form=respond,
             close_form=close or CloseForm(formdata=None),
             release_url=_release_url(enquiry),
             can=lambda action: rules.why_not(action, enquiry.status) is None,
@@ -244,7 +247,13 @@ def enquiry_respond(reference: str):
     return _change(
         reference,
         form,
-        lambda ref: enquiries.respond(ref, form.response.data, actor=current_user, now=clock.now()),
+        lambda ref: enquiries.respond(
+            ref,
+            form.response.data,
+            actor=current_user,
+            now=clock.now(),
+            statement_id=request.form.get("statement_id") or None,
+        ),
         "Response recorded.",
         "respond",
     )
