@@ -8,8 +8,11 @@ only under the release's own visibility rules (see ``attachment_for_public``).
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import os
+import re
 import secrets
 import tempfile
 import zipfile
@@ -22,13 +25,16 @@ import sqlalchemy as sa
 from flask import current_app
 
 from .. import clock
+from ..domain.input_rules import LARGEST_NUMBER
 from ..extensions import db
 from ..models import Attachment, Release, User
 from . import releases
-from .errors import NotAllowed, NotFound, ValidationFailed, WrongState
+from .errors import NotAllowed, NotFound, ServiceError, ValidationFailed, WrongState
+from .unit_of_work import unit_of_work
 
 MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
 MAX_ATTACHMENTS_PER_RELEASE = 20
+FILENAME_MAX = 255
 _CHUNK = 64 * 1024
 
 
@@ -91,17 +97,41 @@ def _zip_kind(path: Path) -> FileKind | None:
     return None
 
 
+# What a web browser takes for a page or a picture when it sniffs a file (the WHATWG MIME
+# sniffing signatures, and the tags that run script): a CSV file starts with none of them and
+# holds none of the tags.
+_MARKUP_START = re.compile(
+    rb"\s*<(?:!doctype|html|head|body|script|iframe|h1|div|font|table|a|style|title|b|br|p|"
+    rb"!--|\?xml|svg)[\s/>]",
+    re.IGNORECASE,
+)
+_ACTIVE_TAG = re.compile(
+    rb"<\s*/?\s*(?:script|iframe|frame|object|embed|svg|html|body|meta|link|base|form|img|"
+    rb"style|math)[\s/>]",
+    re.IGNORECASE,
+)
+
+
 def _looks_like_csv(path: Path) -> bool:
     # A CSV file is text: valid UTF-8 (with or without a byte-order mark), no NUL or other
-    # control characters apart from tab, carriage return and line feed.
-    decoder_input = path.read_bytes()
-    if decoder_input.startswith(b"\xef\xbb\xbf"):
-        decoder_input = decoder_input[3:]
+    # control characters apart from tab, carriage return and line feed, rows a CSV reader
+    # reads without complaint, and nothing a browser would run as a web page.
+    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
     try:
-        text = decoder_input.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return False
-    return not any(ord(ch) < 32 and ch not in "\t\r\n" for ch in text)
+    if any(ord(ch) < 32 and ch not in "\t\r\n" for ch in text):
+        return False
+    if _MARKUP_START.match(raw) or _ACTIVE_TAG.search(raw):
+        return False
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error:
+        return False
+    return any(any(cell.strip() for cell in row) for row in rows)
 
 
 def detect_kind(path: Path) -> FileKind | None:
@@ -119,6 +149,9 @@ def detect_kind(path: Path) -> FileKind | None:
 
 def check_file(path: Path, filename: str, max_bytes: int = MAX_ATTACHMENT_BYTES) -> FileKind:
     """The kind of an uploaded file whose name and content agree; raises NotAcceptable."""
+    problem = filename_problem(filename)
+    if problem:
+        raise NotAcceptable(problem)
     claimed = kind_for_filename(filename)
     if claimed is None:
         raise NotAcceptable(f"The selected file must be {ALLOWED_DESCRIPTION}")
@@ -140,10 +173,25 @@ def check_file(path: Path, filename: str, max_bytes: int = MAX_ATTACHMENT_BYTES)
 
 
 def clean_filename(filename: str) -> str:
-    """The name to show and to offer on download: no folders, no control characters."""
+    """The name to show and to offer on download: no folders, no control characters, and
+    none of the invisible ones (a right-to-left override would show ``report\u202efdp.exe``
+    as ``reportexe.pdf``)."""
     name = filename.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if ch.isprintable() and ch not in '"')
-    return name.strip()[:255]
+    return name.strip()
+
+
+def filename_problem(name: str) -> str | None:
+    """Why a cleaned file name cannot be kept, or None. Checked before the kind, so that a name
+    cut short never reads as the wrong kind of file."""
+    if not name:
+        return "Select a file to upload"
+    if len(name) > FILENAME_MAX:
+        return (
+            f"The file name must be {FILENAME_MAX} characters or fewer (it is {len(name):,}): "
+            "rename the file and select it again"
+        )
+    return None
 
 
 def attachment_dir() -> Path:
@@ -199,8 +247,18 @@ def current_attachments(release_id: int) -> list[Attachment]:
     )
 
 
-def _discard(path: Path) -> None:
-    path.unlink(missing_ok=True)
+@dataclass(frozen=True)
+class AttachedFile:
+    """A file as it was attached, taken before the commit: the answer to an upload never
+    depends on reading the database again afterwards."""
+
+    id: int
+    release_id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    storage_key: str
 
 
 def add_attachment(
@@ -210,24 +268,29 @@ def add_attachment(
     filename: str | None,
     stream: BinaryIO | None,
     now: datetime | None = None,
-) -> Attachment:
+) -> AttachedFile:
     """Check an uploaded file and attach it to a release.
 
     The file joins the release's content, so this is an edit like any other (a new revision; in
     review, approved or scheduled the release goes back to draft; published, a correction
-    waiting for approval). A file that is missing, too large or not what its name says is
-    refused (ValidationFailed on ``file``) and nothing is kept.
+    waiting for approval). A file that is missing, too large, badly named or not what its name
+    says is refused (ValidationFailed on ``file``) and nothing is kept.
+
+    The bytes are received and checked before the unit of work begins (a large upload never
+    holds the write lock), and put in their final place before it commits, so a stored row
+    never names a missing file; if the unit of work fails the file is taken away again, unless
+    the row turns out to have been stored after all.
     """
     now = clock.instant(now)
-    release = releases.get_release(release_id)
-    _refuse_if_not_editable(release, actor, now)
+    # Cheap refusals first, so nobody waits for 25 MB to arrive to be told the release is
+    # withdrawn. The unit of work asks again under the lock: this answer may be stale.
+    _refuse_if_not_editable(releases.get_release(release_id), actor, now)
     name = clean_filename(filename or "")
-    if stream is None or not name:
+    if stream is None:
         raise ValidationFailed({"file": "Select a file to upload"})
-    if len(current_attachments(release.id)) >= MAX_ATTACHMENTS_PER_RELEASE:
-        raise ValidationFailed(
-            {"file": f"A release can have at most {MAX_ATTACHMENTS_PER_RELEASE} files"}
-        )
+    problem = filename_problem(name)
+    if problem:
+        raise ValidationFailed({"file": problem})
     directory = attachment_dir()
     limit = max_attachment_bytes()
     try:
@@ -243,29 +306,90 @@ def add_attachment(
     final_path = directory / storage_key
     os.replace(temp_path, final_path)
     try:
-        attachment = Attachment(
-            release_id=release.id,
+        return _attach_stored_file(
+            release_id,
+            actor=actor,
             filename=name,
             content_type=kind.content_type,
             size=size,
             sha256=sha256,
             storage_key=storage_key,
-            uploaded_by_id=actor.id,
-            created_at=now,
+            now=now,
         )
-        db.session.add(attachment)
-        db.session.flush()
-        releases.record_attachment_change(
-            release.id, actor=actor, change_note=f"Added the file {name}", now=now
-        )
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        _discard(final_path)
+    except ServiceError:
+        _discard(final_path)  # refused before anything was written
         raise
-    return attachment
+    except BaseException:
+        _discard_unless_stored(storage_key, final_path)
+        raise
 
 
+@unit_of_work
+def _attach_stored_file(
+    release_id: int,
+    *,
+    actor: User,
+    filename: str,
+    content_type: str,
+    size: int,
+    sha256: str,
+    storage_key: str,
+    now: datetime,
+) -> AttachedFile:
+    release = releases.lock_release(release_id)
+    _refuse_if_not_editable(release, actor, now)
+    if len(current_attachments(release.id)) >= MAX_ATTACHMENTS_PER_RELEASE:
+        raise ValidationFailed(
+            {"file": f"A release can have at most {MAX_ATTACHMENTS_PER_RELEASE} files"}
+        )
+    attachment = Attachment(
+        release_id=release.id,
+        filename=filename,
+        content_type=content_type,
+        size=size,
+        sha256=sha256,
+        storage_key=storage_key,
+        uploaded_by_id=actor.id,
+        created_at=now,
+    )
+    db.session.add(attachment)
+    db.session.flush()
+    attached = AttachedFile(
+        id=attachment.id,
+        release_id=release.id,
+        filename=filename,
+        content_type=content_type,
+        size=size,
+        sha256=sha256,
+        storage_key=storage_key,
+    )
+    releases.record_attachment_change(
+        release, actor=actor, change_note=f"Added the file {filename}", now=now
+    )
+    return attached
+
+
+def _discard(path: Path) -> None:
+    path.unlink(missing_ok=True)
+
+
+def _discard_unless_stored(storage_key: str, path: Path) -> None:
+    """After a unit of work failed in the database: remove the file unless its row was stored
+    all the same (a connection lost just after the commit). When the database cannot say, the
+    bytes stay: an unreferenced file costs disk space, a row without its file costs a report."""
+    try:
+        db.session.rollback()
+        stored = db.session.scalar(
+            sa.select(Attachment.id).where(Attachment.storage_key == storage_key)
+        )
+        db.session.rollback()
+    except sa.exc.SQLAlchemyError:
+        return
+    if stored is None:
+        _discard(path)
+
+
+@unit_of_work
 def remove_attachment(
     release_id: int, attachment_id: int, *, actor: User, now: datetime | None = None
 ) -> None:
@@ -273,21 +397,20 @@ def remove_attachment(
     are kept, because a revision the public still sees may list the file until a newer one is
     approved."""
     now = clock.instant(now)
-    release = releases.get_release(release_id)
+    release = releases.lock_release(release_id)
     _refuse_if_not_editable(release, actor, now)
-    attachment = db.session.get(Attachment, attachment_id)
+    attachment = db.session.get(Attachment, attachment_id) if _is_row_id(attachment_id) else None
     if attachment is None or attachment.release_id != release.id or attachment.removed_at:
         raise NotFound("That file is not attached to this release")
-    try:
-        attachment.removed_at = now
-        db.session.flush()
-        releases.record_attachment_change(
-            release.id, actor=actor, change_note=f"Removed the file {attachment.filename}", now=now
-        )
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+    attachment.removed_at = now
+    db.session.flush()
+    releases.record_attachment_change(
+        release, actor=actor, change_note=f"Removed the file {attachment.filename}", now=now
+    )
+
+
+def _is_row_id(value: int) -> bool:
+    return isinstance(value, int) and 1 <= value <= LARGEST_NUMBER
 
 
 def _refuse_if_not_editable(release: Release, actor: User, now: datetime) -> None:

@@ -634,9 +634,12 @@ def release_file_upload(release_id: int):
             release_id,
             errors={"file": refusal.fields.get("file", refusal.message)},
             focus="files",
+            status_code=400,
         )
     except ServiceError as refusal:
-        return _release_page(release_id, errors={"file": refusal.message}, focus="files")
+        return _release_page(
+            release_id, errors={"file": refusal.message}, focus="files", status_code=refusal.status
+        )
     flash(f"Attached {attachment.filename}", "success")
     return redirect(url_for("web.release_view", release_id=release.id, _anchor="files"))
 
@@ -655,7 +658,9 @@ def release_file_remove(release_id: int, attachment_id: int):
     except NotFound:
         abort(404)
     except ServiceError as refusal:
-        return _release_page(release_id, errors={"file": refusal.message}, focus="files")
+        return _release_page(
+            release_id, errors={"file": refusal.message}, focus="files", status_code=refusal.status
+        )
     flash("File removed", "success")
     return redirect(url_for("web.release_view", release_id=release.id, _anchor="files"))
 

@@ -74,3 +74,32 @@ def test_the_release_form_refuses_a_headline_with_a_right_to_left_override(
     assert "Headline contains a hidden character" in shown.text
     assert shown.select_one("input[name=title]")["value"] == "Figures\u202efdp.exe"
     assert db.session.query(Release).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("filename", "content", "message"),
+    [
+        ("figures.csv", b"<!DOCTYPE html><html><script>alert(1)</script>", "not really a CSV"),
+        ("r" * 1_000 + ".pdf", b"%PDF-1.7\n%%EOF\n", "The file name must be 255 characters"),
+    ],
+)
+def test_a_refused_upload_answers_400_with_the_reason_next_to_the_file_field(
+    signed_in, officer, filename, content, message
+):
+    import io
+
+    from pressoffice.services import attachments
+
+    release = create_release(author=officer)
+    page = signed_in(officer)
+
+    shown = page.post(
+        f"/releases/{release.id}/files",
+        {"file": (io.BytesIO(content), filename)},
+        content_type="multipart/form-data",
+        _expected_status=400,
+    )
+
+    assert message in shown.select_one("#file-error").text
+    assert "must be a PDF" not in shown.select_one("#file-error").text
+    assert attachments.current_attachments(release.id) == []

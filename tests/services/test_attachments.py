@@ -74,6 +74,8 @@ def upload(tmp_path):
         ("figures.xlsx", xlsx_bytes(), XLSX),
         ("figures.csv", csv_bytes(), CSV),
         ("figures.csv", b"\xef\xbb\xbf" + csv_bytes(), CSV),
+        ("figures.csv", b'force,note\r\nKent,"rose, from 3 < 5 to 7 > 6"\r\n', CSV),
+        ("x" * 251 + ".pdf", pdf_bytes(), PDF),
     ],
 )
 def test_files_whose_name_and_content_agree_are_accepted(upload, filename, content, kind):
@@ -90,6 +92,14 @@ def test_files_whose_name_and_content_agree_are_accepted(upload, filename, conte
         ("findings.odt", _zip({"mimetype": b"application/x-evil"}), "not really an OpenDocument"),
         ("figures.csv", b"col\x00umn\n\x01\x02", "not really a CSV file"),
         ("figures.csv", b"\xff\xfe latin junk \xe9", "not really a CSV file"),
+        ("figures.csv", b"<!DOCTYPE html>\n<html><body>Hi</body></html>", "not really a CSV"),
+        ("figures.csv", b"  <html><script>alert(1)</script>", "not really a CSV file"),
+        ("figures.csv", b"<svg onload=alert(1)>", "not really a CSV file"),
+        ("figures.csv", b"force,count\nKent,<script>alert(1)</script>\n", "not really a CSV"),
+        ("figures.csv", b"force,count\nKent,<img src=x onerror=alert(1)>\n", "not really a CSV"),
+        ("figures.csv", b'force,note\nKent,"never closed\n', "not really a CSV file"),
+        ("figures.csv", b" \r\n\r\n", "not really a CSV file"),
+        ("x" * 1_000 + ".pdf", pdf_bytes(), "The file name must be 255 characters or fewer"),
         ("report.exe", pdf_bytes(), "must be a PDF, Word (.docx)"),
         ("report", pdf_bytes(), "must be a PDF, Word (.docx)"),
         ("page.html", b"<script>alert(1)</script>", "must be a PDF, Word (.docx)"),
@@ -242,3 +252,82 @@ def test_removing_a_file_from_a_published_release_waits_for_approval_before_the_
     assert [a["filename"] for a in public.content.attachments] == ["report.pdf"]
     assert releases.load_public_attachment(release.slug, attachment.id).id == attachment.id
     assert attachments.stored_path(attachment).exists()
+
+
+def test_a_very_long_file_name_is_refused_for_its_length_not_its_kind(app, app_ctx, officer):
+    from pressoffice.models import Attachment
+    from pressoffice.services import attachments
+    from pressoffice.services.errors import ValidationFailed
+
+    from ..factories import create_release
+
+    release = create_release(author=officer)
+    before = _stored_files(app)
+    with pytest.raises(ValidationFailed) as refusal:
+        attachments.add_attachment(
+            release.id,
+            actor=officer,
+            filename="r" * 1_000 + ".pdf",
+            stream=io.BytesIO(pdf_bytes()),
+        )
+    assert refusal.value.fields["file"].startswith(
+        "The file name must be 255 characters or fewer (it is 1,004)"
+    )
+    assert _stored_files(app) == before
+    assert Attachment.query.count() == 0
+
+
+def test_a_file_name_loses_hidden_direction_controls():
+    assert clean_filename("report\u202efdp.exe") == "reportfdp.exe"
+
+
+def test_a_transaction_that_fails_leaves_no_stored_file_and_no_row(app, app_ctx, officer):
+    import sqlalchemy as sa
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from pressoffice.models import Attachment
+    from pressoffice.services import attachments, releases
+
+    from ..factories import create_release
+
+    release = create_release(author=officer)
+    before = _stored_files(app)
+
+    def fail(_session):
+        raise sa.exc.OperationalError("COMMIT", {}, Exception("disk I/O error"))
+
+    event.listen(Session, "before_commit", fail)
+    try:
+        with pytest.raises(sa.exc.OperationalError):
+            attachments.add_attachment(
+                release.id, actor=officer, filename="report.pdf", stream=io.BytesIO(pdf_bytes())
+            )
+    finally:
+        event.remove(Session, "before_commit", fail)
+
+    assert _stored_files(app) == before
+    assert Attachment.query.count() == 0
+    assert releases.get_release(release.id).version == release.version
+
+
+def test_an_upload_stored_just_before_the_connection_drops_keeps_its_file(app, app_ctx, officer):
+    from pressoffice.extensions import db
+    from pressoffice.models import Attachment
+    from pressoffice.services import attachments
+
+    from ..connection_faults import connection_lost_after_commit
+    from ..factories import create_release
+
+    release = create_release(author=officer)
+    with connection_lost_after_commit(db.engine, writing="attachments") as fault:
+        attached = attachments.add_attachment(
+            release.id, actor=officer, filename="report.pdf", stream=io.BytesIO(pdf_bytes())
+        )
+    assert fault["lost"]
+    assert attached.filename == "report.pdf"
+
+    db.session.remove()
+    stored = db.session.get(Attachment, attached.id)
+    assert stored.storage_key == attached.storage_key
+    assert attachments.stored_path(stored).read_bytes() == pdf_bytes()

@@ -466,6 +466,7 @@ def test_a_file_that_is_not_what_it_says_is_refused_next_to_the_upload_field(sig
         f"/releases/{release.id}/files",
         {"file": (io.BytesIO(b"MZ\x90 not a pdf"), "report.pdf")},
         content_type="multipart/form-data",
+        _expected_status=400,
     )
     assert shown.select_one(".error-summary a")["href"] == "#file"
     assert "not really a PDF" in shown.select_one("#file-error").text
