@@ -137,7 +137,8 @@ def _utc_hour():
 def _hour_start(value) -> datetime:
     if isinstance(value, datetime):
         return value.replace(tzinfo=UTC)
-    return datetime.strptime(value, "%Y-%m-%d %H").replace(tzinfo=UTC)
+    # "YYYY-MM-DD HH" (fromisoformat is many times quicker than strptime).
+    return datetime.fromisoformat(f"{value}:00+00:00")
 
 
 def per_day(last_day: date, count: int, calendar: OfficeCalendar) -> list[DayCounts]:
