@@ -92,4 +92,5 @@ from . import (  # noqa: E402,F401
     public,
     recipients,
     releases,
+    statements,
 )

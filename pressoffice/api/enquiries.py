@@ -71,6 +71,8 @@ def enquiry_json(enquiry: Enquiry | EnquirySnapshot, now, *, staff: bool) -> dic
                 "deadline_status": state.text,
                 "response": enquiry.response,
                 "answered_at": iso_utc(enquiry.answered_at),
+                "statement_id": enquiry.statement_id,
+                "statement_version": enquiry.statement_version,
                 "closed_at": iso_utc(enquiry.closed_at),
                 "anonymised": enquiry.anonymised_at is not None,
                 "url": url_for("api.get_enquiry", reference=enquiry.reference, _external=True),
@@ -268,7 +270,13 @@ def respond_enquiry(reference: str):
     body = json_body()
     schemas.ENQUIRY_RESPOND.refuse_bad_shape(body)
     now = clock.now()
-    enquiry = service.respond(reference, body.get("response"), actor=bearer_user(), now=now)
+    enquiry = service.respond(
+        reference,
+        body.get("response"),
+        actor=bearer_user(),
+        now=now,
+        statement_id=body.get("statement_id"),
+    )
     return jsonify(enquiry_json(enquiry, now, staff=True))
 
 

@@ -112,6 +112,7 @@ def _page(name: str, maximum: int, description: str) -> dict:
 
 
 RELEASE_ID = _path_param("release_id", "integer", "The release's number")
+STATEMENT_ID = _path_param("statement_id", "integer", "The statement's number")
 REFERENCE = _path_param("reference", "string", "ENQ-YYYYMMDD-NNNN")
 RESPONSES = {
     "Malformed": _json(_ref("Error"), "The request is malformed"),
@@ -122,6 +123,21 @@ RESPONSES = {
     "Invalid": _json(_ref("Error"), "A field is invalid; error.fields names it"),
     "TooMany": _json(_ref("Error"), "Too many requests"),
 }
+
+
+def _statement_action(name: str, summary: str) -> dict:
+    return {
+        "post": _op(
+            summary,
+            {
+                "200": _json(_ref("Statement"), "The statement after the action"),
+                **_errors("400", "401", "403", "404", "409", "422"),
+            },
+            body=declared.STATEMENT_ACTIONS[name],
+            parameters=[STATEMENT_ID],
+            tag="statements",
+        )
+    }
 
 
 def _release_action(name: str, summary: str) -> dict:
@@ -291,6 +307,60 @@ PATHS = {
     "/api/v1/releases/{release_id}/withdraw": _release_action(
         "withdraw", "Withdraw with a public reason"
     ),
+    "/api/v1/statements": {
+        "post": _op(
+            "Draft a statement (lines to take)",
+            {"201": _json(_ref("Statement"), "Created"), **_errors("400", "401", "422")},
+            body=declared.STATEMENT_INPUT,
+            tag="statements",
+        ),
+        "get": _op(
+            "Search statements",
+            {"200": {"description": "Statements, most recently changed first"}, **_errors("401")},
+            parameters=[
+                _query("q", "words in the title, topics, lines, statement or Q&A"),
+                _query("topic", "a topic the statement carries"),
+                _query("retired", "true to include retired statements"),
+            ],
+            tag="statements",
+        ),
+    },
+    "/api/v1/statements/{statement_id}": {
+        "get": _op(
+            "One statement",
+            {"200": _json(_ref("Statement"), "The statement"), **_errors("401", "404")},
+            parameters=[STATEMENT_ID],
+            tag="statements",
+        ),
+        "patch": _op(
+            "Edit, naming the version the edit started from (voids any approval)",
+            {
+                "200": _json(_ref("Statement"), "Saved"),
+                **_errors("400", "401", "404", "409", "422"),
+            },
+            body=declared.STATEMENT_PATCH,
+            parameters=[STATEMENT_ID],
+            tag="statements",
+        ),
+    },
+    "/api/v1/statements/{statement_id}/submit": _statement_action("submit", "Submit for sign-off"),
+    "/api/v1/statements/{statement_id}/approve": _statement_action(
+        "approve", "Sign off the version reviewed (not the author nor anyone who changed it)"
+    ),
+    "/api/v1/statements/{statement_id}/request-changes": _statement_action(
+        "request-changes", "Send back with a comment (required)"
+    ),
+    "/api/v1/statements/{statement_id}/retire": _statement_action(
+        "retire", "Retire with a reason (required)"
+    ),
+    "/api/v1/statements/{statement_id}/history": {
+        "get": _op(
+            "Timeline, revisions and the enquiries answered from it",
+            {"200": {"description": "History"}, **_errors("401", "404")},
+            parameters=[STATEMENT_ID],
+            tag="statements",
+        )
+    },
     "/api/v1/releases/{release_id}/history": {
         "get": _op(
             "Timeline and revisions",

@@ -86,6 +86,45 @@ STAFF_MEMBER = {
     "description": "A member of staff: their id or email address",
 }
 
+STATEMENT_STATUSES = ["draft", "in_review", "approved", "needs_review", "retired"]
+
+# A statement's content; an optional field sent as null counts as empty.
+STATEMENT_CONTENT = {
+    "title": {"type": "string", "maxLength": 200, "pattern": _HEADLINE},
+    "topics": {
+        "type": "array",
+        "maxItems": 20,
+        "items": {"type": "string", "maxLength": 60, "pattern": _HEADLINE},
+        "nullable": True,
+    },
+    "lines": {
+        "type": "array",
+        "maxItems": 30,
+        "items": _text(1000, nullable=True),
+        "nullable": True,
+        "description": "The lines to take, in order",
+    },
+    "qa": {"type": "array", "maxItems": 30, "items": ref("QA"), "nullable": True},
+    "statement": _text(
+        5000, nullable=True, description="On the record: the response to an enquiry defaults to it"
+    ),
+    "spokesperson": {"type": "string", "maxLength": 120, "nullable": True},
+    "spokesperson_role": {"type": "string", "maxLength": 200, "nullable": True},
+    "background": _text(10000, nullable=True, description="Never for quotation"),
+    "review_by": {
+        "type": "string",
+        "format": "date",
+        "nullable": True,
+        "description": "YYYY-MM-DD: after this date in London the statement needs review",
+    },
+    "release_id": {
+        "type": "integer",
+        "minimum": 1,
+        "nullable": True,
+        "description": "The release the statement serves",
+    },
+}
+
 ACTION_FIELDS = {
     "comment": {"type": "string", "nullable": True},
     "version": {
@@ -263,6 +302,53 @@ SCHEMAS = {
     "Recipient": {
         "type": "object",
         "properties": {"id": {"type": "integer"}, "preview_url": {"type": "string"}},
+    },
+    "QA": {
+        "type": "object",
+        "required": ["question", "answer"],
+        "additionalProperties": False,
+        "properties": {
+            "question": _text(500, required=True),
+            "answer": _text(3000, required=True),
+        },
+    },
+    "StatementInput": _object(STATEMENT_CONTENT, "title"),
+    "StatementPatch": _object(
+        {
+            **STATEMENT_CONTENT,
+            "version": {"type": "integer", "description": "The version the edit started from"},
+        },
+        "version",
+        description="Changes only the fields it names; an edit sends the statement back to "
+        "draft and voids its approval. The read-only fields of a statement's answer may be "
+        "sent back unchanged.",
+    ),
+    "Statement": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            **{name: {**field, "nullable": False} for name, field in STATEMENT_CONTENT.items()},
+            "review_by": {"type": "string", "format": "date", "nullable": True},
+            "release_id": {"type": "integer", "nullable": True},
+            "status": {
+                "type": "string",
+                "enum": STATEMENT_STATUSES,
+                "description": "Computed: an approved statement past its review-by date (in "
+                "London) needs review and can't be used until approved again",
+            },
+            "usable": {
+                "type": "boolean",
+                "description": "Whether it may be given to a journalist now",
+            },
+            "version": {"type": "integer"},
+            "author": {"type": "object"},
+            "approved_by": {"type": "object", "nullable": True},
+            "approved_at": {"type": "string", "format": "date-time", "nullable": True},
+            "approved_version": {"type": "integer", "nullable": True},
+            "retired_reason": {"type": "string", "nullable": True},
+            "created_at": {"type": "string", "format": "date-time"},
+            "updated_at": {"type": "string", "format": "date-time"},
+        },
     },
 }
 
@@ -550,9 +636,27 @@ ENQUIRY_ASSIGN = Body(
     _object({"assignee": STAFF_MEMBER}, "assignee"), unknown=_NOT_TAKEN_BY_THE_ACTION
 )
 ENQUIRY_RESPOND = Body(
-    _object({"response": {**_SAID, "maxLength": 10000}}, "response"),
+    _object(
+        {
+            "response": {
+                "type": "string",
+                "maxLength": 10000,
+                "nullable": True,
+                "description": "Required unless statement_id is given; then it defaults to "
+                "the statement's on-the-record words",
+            },
+            "statement_id": {
+                "type": "integer",
+                "minimum": 1,
+                "nullable": True,
+                "description": "The approved, current statement the answer is given from; "
+                "the enquiry records it and its version",
+            },
+        },
+        description="Give response, statement_id or both.",
+    ),
     unknown=_NOT_TAKEN_BY_THE_ACTION,
-    wrong_type={"response": "Must be text"},
+    wrong_type={"response": "Must be text", "statement_id": "Give the statement's number"},
 )
 ENQUIRY_CLOSE = Body(
     _object({"comment": {"type": "string", "maxLength": 2000}}),
@@ -560,3 +664,86 @@ ENQUIRY_CLOSE = Body(
     wrong_type={"comment": "Must be text"},
     required=False,
 )
+
+# --- statements (lines to take) ---------------------------------------------------------------
+
+NOT_PART_OF_A_STATEMENT = "This field is not part of a statement"
+
+STATEMENT_INPUT = Body(
+    SCHEMAS["StatementInput"],
+    unknown=NOT_PART_OF_A_STATEMENT,
+    list_unknown=True,
+    wrong_type={"release_id": "Give the number of the release, as a whole number"},
+)
+
+# Fields of a statement's answer that a client may send back unchanged; they are not edits.
+STATEMENT_READ_ONLY = frozenset(
+    {
+        "id",
+        "status",
+        "usable",
+        "author",
+        "approved_by",
+        "approved_at",
+        "approved_version",
+        "retired_reason",
+        "notice",
+        "created_at",
+        "updated_at",
+        "url",
+    }
+)
+
+STATEMENT_PATCH = Body(
+    SCHEMAS["StatementPatch"],
+    unknown=NOT_PART_OF_A_STATEMENT,
+    list_unknown=True,
+    missing={"version": "Give the version of the statement this edit started from"},
+    wrong_type={
+        "version": VERSION_WORDS,
+        "release_id": "Give the number of the release, as a whole number",
+    },
+    sent_back=STATEMENT_READ_ONLY,
+)
+
+
+def _statement_action(properties: dict, *required: str) -> Body:
+    return Body(
+        _object(properties, *required),
+        unknown="This action does not take this field",
+        list_unknown=True,
+        wrong_type={
+            name: words
+            for name, words in {
+                "comment": "Comment must be text",
+                "version": VERSION_WORDS,
+                "reason": "Reason must be text",
+            }.items()
+            if name in properties
+        },
+        required=bool(required),
+    )
+
+
+# The body each statement action takes, by the action's name in its address.
+STATEMENT_ACTIONS = {
+    "submit": _statement_action(ACTION_FIELDS),
+    "approve": _statement_action(
+        {
+            "comment": {"type": "string", "nullable": True},
+            "version": {
+                "type": "integer",
+                "description": "The version reviewed: the approval covers exactly that content",
+            },
+        },
+        "version",
+    ),
+    "request-changes": _statement_action({**ACTION_FIELDS, "comment": _SAID}, "comment"),
+    "retire": _statement_action(
+        {
+            "reason": {**_SAID, "maxLength": 1000},
+            "version": ACTION_FIELDS["version"],
+        },
+        "reason",
+    ),
+}

@@ -60,6 +60,7 @@ def _staff_call(client, approver, api_token, officer):
         "release_id": create_release(author=officer).id,
         "reference": make_enquiry().reference,
         "recipient_id": 1,
+        "statement_id": 1,
     }
 
     def call(path, method, **kwargs):
