@@ -11,6 +11,7 @@ from . import (  # noqa: E402,F401
     admin_users,
     dashboard,
     enquiries,
+    journalists,
     quote_signoffs,
     recipients,
     releases,

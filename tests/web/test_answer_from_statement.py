@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from pressoffice.services import statements
+from pressoffice.services import enquiries, previews, statements
 
-from ..factories import make_enquiry
+from ..factories import create_release, make_enquiry
 from ..statement_factories import make_approved_statement, make_statement
 
 
@@ -75,3 +75,44 @@ def test_an_edited_statement_cannot_be_chosen_until_approved_again(signed_in, of
     soup = page.get(f"/enquiries/{enquiry.reference}?statement={record.id}")
     assert "Only an approved statement can be used" in soup.find(id="statement_id-error").text
     assert soup.find("input", attrs={"name": "statement_id"}) is None
+
+
+def test_the_journalists_page_shows_the_statements_they_were_given(signed_in, officer, approver):
+    record = make_approved_statement(officer, approver)
+    enquiry = make_enquiry(subject="Waiting times", email="Jo@Example.com")
+    statements_given = make_enquiry(subject="Other", email="someone@example.com")
+    release = create_release(state="scheduled", author=officer, approver=approver)
+    previews.add_recipient(
+        release.id,
+        actor=officer,
+        name="Jo Reporter",
+        outlet="The Daily Example",
+        email="jo@example.com",
+    )
+    enquiries.respond(
+        enquiry.reference, "", actor=officer, now=enquiry.received_at, statement_id=record.id
+    )
+    page = signed_in(officer)
+    soup = page.get(f"/enquiries/{enquiry.reference}")
+    journalist_url = soup.find(id="journalist-link")["href"]
+    soup = page.get(journalist_url)
+    assert soup.h1.text == "Jo Reporter"
+    given = soup.find(id="statements-given").tbody.tr.find_all("td")
+    assert [td.text.strip() for td in given[:3]] == [
+        "Hospital waiting times",
+        "1",
+        enquiry.reference,
+    ]
+    listed = [a.text for a in soup.find(id="their-enquiries").select("tbody a")]
+    assert listed == [enquiry.reference]
+    assert statements_given.reference not in soup.text
+    copies = soup.find(id="embargoed-copies").tbody.find_all("tr")
+    assert [tr.a.text for tr in copies] == [release.title]
+
+    soup = page.get(f"/statements/{record.id}")
+    link = soup.find(id="answered-enquiries").find("a", string="Jo Reporter")
+    assert link["href"] == journalist_url
+
+
+def test_a_journalist_the_office_knows_nothing_of_is_a_missing_page(signed_in, officer):
+    signed_in(officer).get("/journalists/nobody@example.com", _expected_status=404)

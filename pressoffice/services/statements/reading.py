@@ -218,6 +218,7 @@ class AnsweredEnquiry:
 
     reference: str
     journalist_name: str
+    email: str | None
     outlet: str
     answered_at: datetime | None
     version: int | None
@@ -236,6 +237,7 @@ def answered_from(statement_id: Any) -> list[AnsweredEnquiry]:
         AnsweredEnquiry(
             reference=e.reference,
             journalist_name=e.journalist_name,
+            email=e.email,
             outlet=e.outlet,
             answered_at=e.answered_at,
             version=e.statement_version,
