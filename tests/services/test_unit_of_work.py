@@ -32,7 +32,7 @@ def _together(app, *calls):
     def run(index, call):
         with app.app_context():
             try:
-                barrier.wait(timeout=10)
+                barrier.wait(timeout=60)
                 outcomes[index] = call()
             except ServiceError as refused:
                 outcomes[index] = refused
@@ -45,7 +45,7 @@ def _together(app, *calls):
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=30)
+        thread.join(timeout=120)
     assert not failures, failures
     return outcomes
 
