@@ -9,7 +9,7 @@ from .. import clock
 from ..auth import current_session_key, public, safe_next_url, staff_required
 from ..domain.accounts import normalise_email
 from ..extensions import limiter
-from ..services import accounts
+from ..services import accounts, statements
 from ..services.errors import NotFound, ValidationFailed
 from ..services.today import todays_work
 from . import bp
@@ -92,7 +92,12 @@ logout.access = "signed-in"
 @staff_required
 def home():
     now = clock.now()
-    return render_template("staff/home.html", today=todays_work(current_user, now), now=now)
+    return render_template(
+        "staff/home.html",
+        today=todays_work(current_user, now),
+        now=now,
+        stale_statements=statements.statements_going_stale(now),
+    )
 
 
 @bp.get("/account", endpoint="account")

@@ -155,3 +155,18 @@ def test_retiring_needs_a_reason_named_on_the_field(signed_in, officer):
 
 def test_a_missing_statement_is_a_missing_page(signed_in, officer):
     signed_in(officer).get("/statements/999", _expected_status=404)
+
+
+def test_the_staff_home_lists_statements_going_stale_this_week(signed_in, clock, officer, approver):
+    make_approved_statement(officer, approver, title="Soon stale", review_by="2016-12-05")
+    make_approved_statement(officer, approver, title="Good for weeks", review_by="2016-12-31")
+    make_approved_statement(officer, approver, title="Already stale", review_by="2016-12-01")
+    clock.set(datetime(2016, 12, 2, 10, 0, tzinfo=UTC))
+    soup = signed_in(officer).get("/staff")
+    items = [
+        li.text.split(":")[0].strip() for li in soup.find(id="stale-statements").find_all("li")
+    ]
+    assert items == ["Already stale", "Soon stale"]
+    text = soup.find(id="stale-statements").text
+    assert "needs review since 1 December 2016" in text
+    assert "review by 5 December 2016" in text

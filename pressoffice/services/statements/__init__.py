@@ -28,6 +28,7 @@ from .reading import (
     statement_facts,
     statement_history,
     statement_status,
+    statements_going_stale,
 )
 from .records import lock_statement
 from .transitions import (
@@ -57,6 +58,7 @@ __all__ = [
     "statement_history",
     "statement_status",
     "statements_for_enquiry",
+    "statements_going_stale",
     "submit_statement",
     "update_statement",
 ]

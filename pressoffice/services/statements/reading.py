@@ -4,7 +4,7 @@ topic, the timeline, any two revisions compared, and every enquiry answered from
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -95,6 +95,20 @@ def all_topics() -> list[str]:
         for topic in topics or ():
             seen.setdefault(topic.casefold(), topic)
     return sorted(seen.values(), key=str.casefold)
+
+
+def statements_going_stale(now: datetime | None = None, days: int = 7) -> list[Statement]:
+    """Approved statements whose review-by date falls within the next ``days`` days (London
+    dates), and those already past it, soonest first: the staff home page's list."""
+    now = clock.instant(now)
+    until = rules.london_date(now) + timedelta(days=days)
+    return list(
+        db.session.scalars(
+            sa.select(Statement)
+            .where(Statement.state == "approved", Statement.review_by <= until)
+            .order_by(Statement.review_by, Statement.id)
+        )
+    )
 
 
 @dataclass(frozen=True)
