@@ -276,7 +276,9 @@ class Tally:
     def violation(self, iteration: int, message: str) -> None:
         self.violations.append(f"iteration {iteration}: {message}")
         self.broken_iterations.add(iteration)
-        self.kinds[re.sub(r"\d+", "N", message.split(" '", 1)[0])[:110]] += 1
+        # The kind of breakage: the wording without the answer quoted or the numbers in it.
+        kind = re.split(r" '| \[", message, maxsplit=1)[0]
+        self.kinds[re.sub(r"\d+", "N", kind)[:110]] += 1
 
     def summary(self) -> str:
         shown = "; ".join(f"{name} {count}" for name, count in sorted(self.outcomes.items()))
