@@ -175,3 +175,27 @@ def test_retire_needs_a_reason_and_search_finds_by_topic(client, officer, api_to
 
 def test_an_unknown_statement_is_404(client, officer, api_token):
     assert client.get("/api/v1/statements/999", headers=api_token(officer)).status_code == 404
+
+
+def test_hostile_shapes_are_refused_by_field_never_a_server_error(client, officer, api_token):
+    headers = api_token(officer)
+    cases = [
+        ({"topics": [1]}, "topics-0"),
+        ({"topics": "Health"}, "topics"),
+        ({"lines": ["ok", {"x": 1}]}, "lines-1"),
+        ({"lines": ["x"] * 31}, "lines"),
+        ({"qa": [[]]}, "qa-0"),
+        ({"qa": [{"question": "Q", "answer": "A", "extra": "?"}]}, "qa-0-extra"),
+        ({"statement": "\ud800"}, "statement"),
+        ({"review_by": 20161231}, "review_by"),
+        ({"review_by": "2016-12-31T00:00:00"}, "review_by"),
+        ({"release_id": 999}, "release_id"),
+        ({"release_id": "one"}, "release_id"),
+        ({"spokesperson": "A\nB"}, "spokesperson"),
+    ]
+    for change, field in cases:
+        answer = client.post("/api/v1/statements", json={**BODY, **change}, headers=headers)
+        assert answer.status_code == 422, (change, answer.status_code)
+        assert field in answer.get_json()["error"]["fields"], (change, answer.get_json())
+    listed = client.get("/api/v1/statements?q=" + "%25" * 500, headers=headers)
+    assert listed.status_code == 200
