@@ -123,8 +123,8 @@ def _content(typed: dict[str, Any]) -> dict[str, Any]:
     """The service's fields from the form: topics separated by commas, one line per line."""
     return {
         "title": typed["title"],
-        "topics": [t for t in typed["topics"].split(",")],
-        "lines": [line for line in typed["lines"].splitlines()],
+        "topics": typed["topics"].split(","),
+        "lines": typed["lines"].splitlines(),
         "qa": typed["qa"],
         "statement": typed["statement"],
         "spokesperson": typed["spokesperson"],
@@ -293,6 +293,10 @@ def statement_transition(statement_id: int, action: str):
                 record.id, expected_version=version, reason=form.get("reason"), **common
             )
     except ValidationFailed as refusal:
+        if action == "submit":
+            # What is missing is fixed in the editor: say so on the statement page.
+            flash(refusal.message, "error")
+            return redirect(url_for("web.statement_view", statement_id=record.id))
         prefix = {"request-changes": "changes", "approve": "approve", "retire": "retire"}.get(
             action, action
         )

@@ -170,3 +170,10 @@ def test_the_staff_home_lists_statements_going_stale_this_week(signed_in, clock,
     text = soup.find(id="stale-statements").text
     assert "needs review since 1 December 2016" in text
     assert "review by 5 December 2016" in text
+
+
+def test_submitting_a_draft_without_its_words_says_what_to_add(signed_in, officer):
+    record = make_statement(officer, statement="", lines=[], review_by="")
+    soup = signed_in(officer).post(f"/statements/{record.id}/submit", data={"version": "1"})
+    assert soup.find(string=lambda s: s and "Add an on-the-record statement or some lines" in s)
+    assert soup.find(id="statement-status").strong.text == "Draft"
