@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from ... import clock
 from ...domain import statements as rules
 from ...extensions import db
-from ...models import Enquiry, Statement
+from ...models import Enquiry, Statement, StatementRevision
 from ..errors import NotFound, ValidationFailed
 from .records import facts, lock_statement, record_event, working_content
 
@@ -53,6 +53,31 @@ def _score(statement: Statement, enquiry: Enquiry | Any) -> int:
     return score
 
 
+def _latest_hashes(statement_ids: list[int]) -> dict[int, str]:
+    """The content hash of each statement's latest revision."""
+    if not statement_ids:
+        return {}
+    latest = (
+        sa.select(
+            StatementRevision.statement_id, sa.func.max(StatementRevision.number).label("number")
+        )
+        .where(StatementRevision.statement_id.in_(statement_ids))
+        .group_by(StatementRevision.statement_id)
+        .subquery()
+    )
+    return dict(
+        db.session.execute(
+            sa.select(StatementRevision.statement_id, StatementRevision.content_hash).join(
+                latest,
+                sa.and_(
+                    StatementRevision.statement_id == latest.c.statement_id,
+                    StatementRevision.number == latest.c.number,
+                ),
+            )
+        ).all()
+    )
+
+
 def statements_for_enquiry(
     enquiry: Enquiry | Any, now: datetime | None = None
 ) -> list[StatementChoice]:
@@ -60,14 +85,26 @@ def statements_for_enquiry(
     subject, topics or linked release first (best match first), then the other usable ones,
     then matching ones that can't be used now, saying why (needs review, not yet approved)."""
     now = clock.instant(now)
-    rows = db.session.scalars(
-        sa.select(Statement)
-        .where(Statement.state != "retired")
-        .order_by(Statement.updated_at.desc(), Statement.id.desc())
+    rows = list(
+        db.session.scalars(
+            sa.select(Statement)
+            .where(Statement.state != "retired")
+            .order_by(Statement.updated_at.desc(), Statement.id.desc())
+        )
     )
+    latest_hashes = _latest_hashes([s.id for s in rows])
     scored = []
     for statement in rows:
-        state = facts(statement)
+        # Only what may_use reads: the state, the review-by date and whether the approval
+        # covers the latest revision (read for every statement in one query).
+        state = rules.StatementState(
+            state=statement.state,
+            author_id=statement.author_id,
+            last_editor_id=statement.last_editor_id,
+            content_hash=latest_hashes.get(statement.id, ""),
+            approved_hash=statement.approved_hash,
+            review_by=statement.review_by,
+        )
         decision = rules.may_use(state, now)
         score = _score(statement, enquiry)
         if not decision.ok and score == 0:
