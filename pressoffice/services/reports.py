@@ -17,6 +17,7 @@ from ..domain.routing import OFFICE_HOURS, OUT_OF_HOURS, OfficeCalendar
 from ..extensions import db
 from ..models import Enquiry
 
+# At least a week: today's and this week's figures are read off the chart's days.
 CHART_DAYS = 28
 PERFORMANCE_DAYS = 28
 
@@ -70,14 +71,11 @@ def _midnight(day: date, calendar: OfficeCalendar) -> datetime:
     return datetime.combine(day, time(0), tzinfo=calendar.timezone).astimezone(UTC)
 
 
-def _by_route(start: datetime, end: datetime) -> RouteCounts:
-    rows = db.session.execute(
-        sa.select(Enquiry.route, sa.func.count())
-        .where(Enquiry.received_at >= start, Enquiry.received_at < end)
-        .group_by(Enquiry.route)
-    ).all()
-    counts = dict(rows)
-    return RouteCounts(counts.get(OFFICE_HOURS, 0), counts.get(OUT_OF_HOURS, 0))
+def _by_route(days: list[DayCounts], since: date) -> RouteCounts:
+    """The chart's days from ``since`` on, added up by route (the chart always reaches back
+    further than the start of the week, so today and this week need no query of their own)."""
+    chosen = [d for d in days if d.day >= since]
+    return RouteCounts(sum(d.office_hours for d in chosen), sum(d.out_of_hours for d in chosen))
 
 
 def dashboard(now: datetime) -> Dashboard:
@@ -85,7 +83,6 @@ def dashboard(now: datetime) -> Dashboard:
     (Monday to Sunday)."""
     calendar = OfficeCalendar.from_config(current_app.config)
     today = now.astimezone(calendar.timezone).date()
-    tomorrow = _midnight(today + timedelta(days=1), calendar)
     week_starts = today - timedelta(days=today.weekday())
 
     # Only the open enquiries are read (through the status index), however long the log.
@@ -112,8 +109,8 @@ def dashboard(now: datetime) -> Dashboard:
     days = per_day(today, CHART_DAYS, calendar)
     return Dashboard(
         now=now,
-        today=_by_route(_midnight(today, calendar), tomorrow),
-        this_week=_by_route(_midnight(week_starts, calendar), tomorrow),
+        today=_by_route(days, today),
+        this_week=_by_route(days, week_starts),
         week_starts=week_starts,
         open=open_count,
         overdue=overdue,
