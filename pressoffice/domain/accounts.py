@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 
+from .input_rules import single_line_problem
 from .roles import ROLE_ORDER
 
 MIN_PASSWORD_LENGTH = 12
@@ -76,7 +77,8 @@ def name_problem(name: str) -> str | None:
         return "Enter a name"
     if len(name) > 120:
         return "Name must be 120 characters or fewer"
-    return None
+    # A name is shown on timelines and in emails: no hidden characters that reorder it.
+    return single_line_problem(name, "The name")
 
 
 def password_problem(password: str, email: str = "") -> str | None:

@@ -150,3 +150,10 @@ def test_an_enquiry_refuses_hidden_characters_in_its_one_line_fields(field):
 
     assert details is None
     assert list(errors) == [field]
+
+
+def test_an_account_name_with_a_hidden_direction_change_is_refused():
+    from pressoffice.domain.accounts import name_problem
+
+    assert name_problem("Ada Admin") is None
+    assert "hidden character" in name_problem("Ada \u202eAdmin")
