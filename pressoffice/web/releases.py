@@ -17,7 +17,6 @@ from wtforms.fields import FormField
 from .. import clock
 from ..auth import staff_required
 from ..domain import workflow
-from ..domain.input_rules import written_out_of_range
 from ..domain.render import render_release
 from ..forms import (
     LIST_LIMIT,
@@ -590,13 +589,6 @@ def release_compare(release_id: int):
         newest = release.version
         old, new = old or max(newest - 1, 1), new or newest
     try:
-        too_large = {
-            name: f"This release has no revision {str(value).strip()}"
-            for name, value in (("old", old), ("new", new))
-            if written_out_of_range(value)
-        }
-        if too_large:
-            raise ValidationFailed(too_large)
         comparison = releases.compare_revisions(release.id, old, new)
     except ValidationFailed as refusal:
         return (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -11,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from ... import clock
+from ...domain.input_rules import written_out_of_range
 from ...domain.visibility import embargo_has_lifted
 from ...extensions import db
 from ...models import Release, ReleaseEvent, ReleaseRevision
@@ -150,15 +152,8 @@ def compare_revisions(
 ) -> RevisionComparison:
     """Two revisions of a release field by field, each as side-by-side rows of lines."""
     release = get_release(release_id)
-    numbers: dict[str, int] = {}
+    numbers = revision_numbers(old_number, new_number, "release")
     errors: dict[str, str] = {}
-    for name, value in (("old", old_number), ("new", new_number)):
-        try:
-            numbers[name] = int(value)
-        except (TypeError, ValueError):
-            errors[name] = "Choose a revision number"
-    if errors:
-        raise ValidationFailed(errors)
     revisions = {
         r.number: r
         for r in db.session.scalars(
@@ -174,8 +169,33 @@ def compare_revisions(
     if errors:
         raise ValidationFailed(errors)
     old, new = revisions[numbers["old"]], revisions[numbers["new"]]
-    old_lines, new_lines = _as_lines(old), _as_lines(new)
-    fields = [
+    fields = compare_fields(_as_lines(old), _as_lines(new), _FIELD_LABELS)
+    return RevisionComparison(release=release, old=old, new=new, fields=fields)
+
+
+def revision_numbers(old: Any, new: Any, what: str) -> dict[str, int]:
+    """The two revision numbers a comparison asks for, by field: a number no revision can
+    have (too big for the database, zero, negative) is "no revision N", not a server error."""
+    numbers: dict[str, int] = {}
+    errors: dict[str, str] = {}
+    for name, value in (("old", old), ("new", new)):
+        if written_out_of_range(value):
+            errors[name] = f"This {what} has no revision {str(value).strip()}"
+            continue
+        try:
+            numbers[name] = int(value)
+        except (TypeError, ValueError):
+            errors[name] = "Choose a revision number"
+    if errors:
+        raise ValidationFailed(errors)
+    return numbers
+
+
+def compare_fields(
+    old_lines: Mapping[str, str], new_lines: Mapping[str, str], labels: Mapping[str, str]
+) -> list[FieldComparison]:
+    """Each labelled field of two revisions, as side-by-side rows of lines."""
+    return [
         FieldComparison(
             name=name,
             label=label,
@@ -183,6 +203,5 @@ def compare_revisions(
             new=new_lines[name],
             rows=_side_by_side(old_lines[name], new_lines[name]),
         )
-        for name, label in _FIELD_LABELS.items()
+        for name, label in labels.items()
     ]
-    return RevisionComparison(release=release, old=old, new=new, fields=fields)

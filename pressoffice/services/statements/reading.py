@@ -17,7 +17,7 @@ from ...models import Enquiry, Statement, StatementEvent, StatementRevision, Use
 from ..errors import NotFound, ValidationFailed
 
 # The side-by-side rows are the ones the release comparison shows, so both pages read alike.
-from ..releases.history import FieldComparison, _side_by_side
+from ..releases.history import FieldComparison, compare_fields, revision_numbers
 from .records import acting_staff, facts, statement_number, working_content
 
 MAX_QUERY = 200
@@ -186,17 +186,8 @@ def compare_statement_revisions(
 ) -> StatementComparison:
     """Two revisions of a statement field by field, each as side-by-side rows of lines."""
     statement = get_statement(statement_id)
-    numbers: dict[str, int] = {}
+    numbers = revision_numbers(old_number, new_number, "statement")
     errors: dict[str, str] = {}
-    for name, value in (("old", old_number), ("new", new_number)):
-        try:
-            numbers[name] = int(value)
-            if not 0 < numbers[name] < 2**31:
-                raise ValueError
-        except (TypeError, ValueError):
-            errors[name] = "Choose a revision number"
-    if errors:
-        raise ValidationFailed(errors)
     revisions = {
         r.number: r
         for r in db.session.scalars(
@@ -212,17 +203,7 @@ def compare_statement_revisions(
     if errors:
         raise ValidationFailed(errors)
     old, new = revisions[numbers["old"]], revisions[numbers["new"]]
-    old_lines, new_lines = _as_lines(old.content), _as_lines(new.content)
-    fields = [
-        FieldComparison(
-            name=name,
-            label=label,
-            old=old_lines[name],
-            new=new_lines[name],
-            rows=_side_by_side(old_lines[name], new_lines[name]),
-        )
-        for name, label in _FIELD_LABELS.items()
-    ]
+    fields = compare_fields(_as_lines(old.content), _as_lines(new.content), _FIELD_LABELS)
     return StatementComparison(statement=statement, old=old, new=new, fields=fields)
 
 
