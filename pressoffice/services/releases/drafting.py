@@ -15,16 +15,15 @@ from ...domain.render import render_markdown
 from ...extensions import db
 from ...models import Release, ReleaseRevision, User
 from ..errors import NotAllowed, StaleVersion, ValidationFailed, WrongState
+from ..sign_off import acting_staff, refuse_unless
 from ..unit_of_work import unit_of_work
 from .revisions import (
-    acting_staff,
     clean_or_refuse,
     content_as_dict,
     latest_revision,
     lock_release,
     never_public,
     record_event,
-    refuse_unless,
     revision_content,
     settle_embargo,
     unique_slug,

@@ -15,12 +15,9 @@ from ...extensions import db
 from ...models import Release, User
 from ..errors import NotFound, ValidationFailed
 from ..paging import Page
+from ..sign_off import acting_staff
 from ..text_search import contains
-from .revisions import (
-    acting_staff,
-    latest_revision,
-    workflow_facts,
-)
+from .revisions import latest_revision, workflow_facts
 
 MAX_PER_PAGE = 100
 # Far beyond any real list, and small enough for every database's integers.

@@ -25,26 +25,9 @@ from ...domain.content import (
 from ...domain.visibility import embargo_has_lifted
 from ...extensions import db
 from ...models import Attachment, Release, ReleaseEvent, ReleaseRevision, User
-from ..errors import NotAllowed, NotFound, ValidationFailed, WrongState
+from ..errors import NotFound, ValidationFailed
 
 # --- small helpers -------------------------------------------------------------------------
-
-
-def acting_staff(user: User) -> workflow.Actor:
-    if user is None or not getattr(user, "active", True):
-        raise NotAllowed("Sign in as a member of the press office to do this")
-    return workflow.Actor(id=user.id, role=user.role)
-
-
-def refuse_unless(decision: workflow.Decision) -> None:
-    """Turn a refused guard into the service error that says the same thing."""
-    if decision.ok:
-        return
-    if decision.kind == "permission":
-        raise NotAllowed(decision.reason)
-    if decision.kind == "invalid":
-        raise ValidationFailed({decision.field: decision.reason}, decision.reason)
-    raise WrongState(decision.reason)
 
 
 def release_key(release: Release | int) -> int:

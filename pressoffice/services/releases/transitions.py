@@ -15,16 +15,9 @@ from ...domain.links import may_break_embargo
 from ...models import Release, User
 from ...timefmt import iso_utc
 from ..errors import StaleVersion, ValidationFailed
+from ..sign_off import acting_staff, refuse_unless
 from ..unit_of_work import unit_of_work
-from .revisions import (
-    acting_staff,
-    latest_revision,
-    lock_release,
-    record_event,
-    refuse_unless,
-    settle_embargo,
-    workflow_facts,
-)
+from .revisions import latest_revision, lock_release, record_event, settle_embargo, workflow_facts
 
 # --- sign-off and publication --------------------------------------------------------------
 

@@ -12,17 +12,9 @@ from ...domain import statements as rules
 from ...extensions import db
 from ...models import Release, Statement, User
 from ..errors import NotAllowed, ValidationFailed
+from ..sign_off import acting_staff, refuse_unless
 from ..unit_of_work import unit_of_work
-from .records import (
-    acting_staff,
-    facts,
-    latest_revision,
-    lock_statement,
-    record_event,
-    refuse_unless,
-    save_revision,
-    stale,
-)
+from .records import facts, latest_revision, lock_statement, record_event, save_revision, stale
 
 FIELDS = (
     "title",

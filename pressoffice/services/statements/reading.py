@@ -18,7 +18,8 @@ from ..errors import NotFound, ValidationFailed
 
 # The side-by-side rows are the ones the release comparison shows, so both pages read alike.
 from ..releases.history import FieldComparison, compare_fields, revision_numbers
-from .records import acting_staff, facts, statement_number, working_content
+from ..sign_off import acting_staff
+from .records import facts, statement_number, working_content
 
 MAX_QUERY = 200
 PER_PAGE = 50

@@ -13,29 +13,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ...domain import signoff
 from ...domain import statements as rules
 from ...extensions import db
 from ...models import MAX_ID, Statement, StatementEvent, StatementRevision, User
-from ..errors import NotAllowed, NotFound, StaleVersion, ValidationFailed, WrongState
-
-
-def acting_staff(user: User | None) -> signoff.Actor:
-    """The person acting, as the rules see them; refused unless an active member of staff."""
-    if user is None or not getattr(user, "active", True):
-        raise NotAllowed("Sign in as a member of the press office to do this")
-    return signoff.Actor(id=user.id, role=user.role)
-
-
-def refuse_unless(decision: signoff.Decision) -> None:
-    """Turn a refused guard into the service error that says the same thing."""
-    if decision.ok:
-        return
-    if decision.kind == "permission":
-        raise NotAllowed(decision.reason)
-    if decision.kind == "invalid":
-        raise ValidationFailed({decision.field: decision.reason}, decision.reason)
-    raise WrongState(decision.reason)
+from ..errors import NotFound, StaleVersion, ValidationFailed
 
 
 def statement_number(statement: Statement | int | Any, field_name: str = "id") -> int:

@@ -11,16 +11,9 @@ from ... import clock
 from ...domain import statements as rules
 from ...models import Statement, User
 from ..errors import ValidationFailed
+from ..sign_off import acting_staff, refuse_unless
 from ..unit_of_work import unit_of_work
-from .records import (
-    acting_staff,
-    expect_version,
-    facts,
-    latest_revision,
-    lock_statement,
-    record_event,
-    refuse_unless,
-)
+from .records import expect_version, facts, latest_revision, lock_statement, record_event
 
 
 def _note(value: Any, field_name: str = "comment") -> str:
