@@ -397,7 +397,13 @@ class Enquiry(db.Model):
 
 # Indexes the migrations create on PostgreSQL only (pg_trgm trigram indexes for the log's
 # "contains" searches); SQLite has no such index and searches without one.
-POSTGRESQL_ONLY_INDEXES = ("ix_enquiries_search_trgm", "ix_enquiries_outlet_trgm")
+POSTGRESQL_ONLY_INDEXES = (
+    "ix_enquiries_search_trgm",
+    "ix_enquiries_outlet_trgm",
+    "ix_contacts_name_trgm",
+    "ix_contacts_outlet_trgm",
+    "ix_contacts_email_trgm",
+)
 
 
 class EnquiryCounter(db.Model):
@@ -576,3 +582,121 @@ class StatementEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
     actor: Mapped[User | None] = relationship()
+
+
+# --- media contacts and lists ---------------------------------------------------------------
+
+
+class Contact(db.Model):
+    """A journalist or editor the office may send releases to, with the lawful basis the office
+    holds their details on and a do-not-contact flag that always wins (``domain.contacts``).
+    Email is stored lower-cased and phone in E.164, so matching is exact on every database."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
+    outlet: Mapped[str] = mapped_column(sa.String(120), nullable=False, default="")
+    # Unique among contacts holding one; an anonymised contact holds none.
+    email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
+    phone: Mapped[str | None] = mapped_column(sa.String(20))
+    beats: Mapped[list[str]] = mapped_column(sa.JSON, nullable=False, default=list)
+    # domain.contacts.CONSENT_BASES: legitimate_interests, consent, public_task
+    consent_basis: Mapped[str] = mapped_column(sa.String(30), nullable=False)
+    consent_at: Mapped[date | None] = mapped_column(sa.Date)
+    do_not_contact: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    do_not_contact_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    do_not_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last time the office sent this contact something; anonymisation counts from it.
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    created_by: Mapped[User | None] = relationship()
+    lists: Mapped[list[ContactList]] = relationship(
+        secondary="contact_list_members", back_populates="contacts", order_by="ContactList.name"
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "consent_basis IN ('legitimate_interests', 'consent', 'public_task')",
+            name="consent_basis",
+        ),
+        sa.Index("ix_contacts_name", "name"),
+        sa.Index("ix_contacts_outlet", "outlet"),
+        sa.Index("ix_contacts_anonymised_last_used", "anonymised_at", "last_used_at"),
+    )
+
+
+class ContactList(db.Model):
+    """A named list of contacts that releases are sent to."""
+
+    __tablename__ = "contact_lists"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
+    # The name lower-cased: two lists may not differ only by case.
+    name_key: Mapped[str] = mapped_column(sa.String(120), nullable=False, unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    contacts: Mapped[list[Contact]] = relationship(
+        secondary="contact_list_members", back_populates="lists", order_by="Contact.name"
+    )
+
+
+class ContactListMember(db.Model):
+    """A contact's place on a list."""
+
+    __tablename__ = "contact_list_members"
+
+    list_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("contact_lists.id", ondelete="CASCADE"), primary_key=True
+    )
+    contact_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class ContactEvent(db.Model):
+    """A contact's timeline: created, edited (which fields), do-not-contact set or cleared,
+    added to or removed from a list, imported, anonymised."""
+
+    __tablename__ = "contact_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(sa.String(40), nullable=False)
+    comment: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    actor: Mapped[User | None] = relationship()
+
+
+class ContactImport(db.Model):
+    """An uploaded CSV of contacts waiting for the officer's confirmation. The file is kept
+    here, not in the form, so the confirmed import reads and checks again exactly the file the
+    dry run showed; only the officer who uploaded it may confirm it, once."""
+
+    __tablename__ = "contact_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # A random key naming the import in its confirmation page's address.
+    key: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
+    filename: Mapped[str] = mapped_column(sa.String(255), nullable=False, default="")
+    csv_text: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Counts of what the confirmed import did: {"new": n, "update": n, ...}.
+    outcome: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+
+    uploaded_by: Mapped[User] = relationship()
