@@ -700,3 +700,89 @@ class ContactImport(db.Model):
     outcome: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
 
     uploaded_by: Mapped[User] = relationship()
+
+
+# --- the forward look (planned entries) -------------------------------------------------------
+
+
+class PlannedEntry(db.Model):
+    """A line on the forward look made before a release is written: what, who owns it, the UK
+    date (and perhaps time) it is planned for, provisional / confirmed / cancelled, whether the
+    public calendar announces it (under ``public_title`` only), and the release once written."""
+
+    __tablename__ = "planned_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
+    # The London date and wall time (domain.forward_look): a time names exactly one UK instant.
+    day: Mapped[date] = mapped_column(sa.Date, nullable=False, index=True)
+    at: Mapped[time | None] = mapped_column(sa.Time)
+    status: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="provisional")
+    announced: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    public_title: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
+    notes: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    release_id: Mapped[int | None] = mapped_column(sa.ForeignKey("releases.id"), unique=True)
+    cancelled_reason: Mapped[str | None] = mapped_column(sa.Text)
+    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    owner: Mapped[User] = relationship(foreign_keys=[owner_id])
+    release: Mapped[Release | None] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "status IN ('provisional', 'confirmed', 'cancelled')", name="planned_status"
+        ),
+    )
+
+
+class PlannedEntryEvent(db.Model):
+    """A planned entry's timeline: planned, edited, moved (with the reason), cancelled, its
+    release written. ``public`` marks a reason given while the entry was announced, which the
+    public calendar shows."""
+
+    __tablename__ = "planned_entry_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("planned_entries.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(sa.String(40), nullable=False)
+    from_day: Mapped[date | None] = mapped_column(sa.Date)
+    from_at: Mapped[time | None] = mapped_column(sa.Time)
+    to_day: Mapped[date | None] = mapped_column(sa.Date)
+    to_at: Mapped[time | None] = mapped_column(sa.Time)
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    public: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    actor: Mapped[User | None] = relationship()
+
+
+# --- deleted drafts -------------------------------------------------------------------------
+
+
+class DeletedRelease(db.Model):
+    """What is kept of a draft deleted before it was ever submitted: that it existed, who wrote
+    it, who deleted it and when. Its timeline goes with it, so the fact lives here, office-wide,
+    with no key pointing at the release that is gone."""
+
+    __tablename__ = "deleted_releases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The number the release had: a plain integer, as the release row is gone.
+    release_id: Mapped[int] = mapped_column(sa.Integer, nullable=False, unique=True)
+    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    slug: Mapped[str] = mapped_column(sa.String(120), nullable=False)
+    versions: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
+    deleted_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    deleted_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    deleted_by: Mapped[User] = relationship(foreign_keys=[deleted_by_id])
