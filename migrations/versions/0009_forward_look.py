@@ -1,7 +1,7 @@
 """forward look: planned entries on the grid and their timeline
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-02 03:10:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0009"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
