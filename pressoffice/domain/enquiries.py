@@ -20,6 +20,7 @@ from .input_rules import single_line_problem
 NEW, ASSIGNED, ANSWERED, CLOSED = "new", "assigned", "answered", "closed"
 STATUSES = (NEW, ASSIGNED, ANSWERED, CLOSED)
 OPEN_STATUSES = (NEW, ASSIGNED)
+UNCLOSED_STATUSES = (NEW, ASSIGNED, ANSWERED)
 STATUS_LABELS = {NEW: "New", ASSIGNED: "Assigned", ANSWERED: "Answered", CLOSED: "Closed"}
 
 # action -> the statuses it applies to
@@ -285,6 +286,20 @@ def deadline_state(
     return DeadlineState(
         "missed", f"Answered {describe_duration(answered_at - deadline)} after the deadline"
     )
+
+
+# The duty officer's order: overdue first, then the rest still to answer, then those answered
+# but not closed, then closed ones; within each, the soonest deadline first (none last), then
+# the longest waiting.
+DUTY_OVERDUE, DUTY_WAITING, DUTY_ANSWERED, DUTY_CLOSED = 0, 1, 2, 3
+
+
+def duty_rank(status: str, deadline: datetime | None, now: datetime) -> int:
+    """Where an enquiry stands in the duty officer's order at ``now``: overdue (open and past
+    its deadline, not at it), waiting to be answered, answered but open, or closed."""
+    if status in OPEN_STATUSES:
+        return DUTY_OVERDUE if deadline is not None and now > deadline else DUTY_WAITING
+    return DUTY_ANSWERED if status == ANSWERED else DUTY_CLOSED
 
 
 # A journalist who needs an answer sooner than this is told the number to call now.

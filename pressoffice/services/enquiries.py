@@ -23,7 +23,9 @@ from .csv_export import csv_text
 # The filters, the snapshot an answer is built from and the retention of personal data live in
 # modules of their own; they stay part of this module's interface.
 from .enquiry_filters import STATUS_FILTERS as STATUS_FILTERS
+from .enquiry_filters import ALL_STATUSES as ALL_STATUSES
 from .enquiry_filters import UNASSIGNED as UNASSIGNED
+from .enquiry_filters import UNCLOSED as UNCLOSED
 from .enquiry_filters import EnquiryFilters, filtered_query, row_id
 from .enquiry_filters import parse_filters as parse_filters
 from .enquiry_pages import COUNT_LIMIT as COUNT_LIMIT

@@ -56,12 +56,18 @@ class EnquiryFilters:
     overdue: bool = False
     needs_attention: bool = False
     release_id: int | None = None
+    # Read for the log page, which opens on the enquiries not yet closed: "any status" is then
+    # said out loud ("all"), so links keep it.
+    log_view: bool = False
 
     def as_args(self) -> dict[str, str]:
         """Query-string arguments that reproduce these filters (for paging and CSV links)."""
+        status = self.status
+        if self.log_view:
+            status = status or ALL_STATUSES
         args = {
             "route": self.route,
-            "status": self.status,
+            "status": status,
             "assignee": self.assignee,
             "outlet": self.outlet,
             "from": self.date_from.isoformat() if self.date_from else None,
@@ -74,16 +80,32 @@ class EnquiryFilters:
 
     @property
     def active(self) -> bool:
-        return bool(self.as_args())
+        """Whether anything narrows the log beyond its opening view or the whole of it."""
+        args = self.as_args()
+        if self.log_view and args.get("status") in (UNCLOSED, ALL_STATUSES):
+            del args["status"]
+        return bool(args)
+
+    @property
+    def duty_order(self) -> bool:
+        """Whether the log lists these in the duty officer's order (overdue first, then by
+        deadline, then the longest waiting) rather than newest first: so it does for the
+        enquiries still to be dealt with."""
+        return self.status in ("open", UNCLOSED, rules.NEW, rules.ASSIGNED)
 
 
 STATUS_FILTERS = (*rules.STATUSES, "open")
+# Only the log page's own filters: every enquiry not closed (its opening view), and any status.
+UNCLOSED, ALL_STATUSES = "unclosed", "all"
 
 
-def parse_filters(args: Mapping[str, Any]) -> EnquiryFilters:
+def parse_filters(args: Mapping[str, Any], *, log_view: bool = False) -> EnquiryFilters:
     """Read filters from query-string arguments (the log page and the API use the same names:
     route, status, assignee, outlet, from, to, q, overdue, attention). An unknown value is
-    refused with the field named, never ignored."""
+    refused with the field named, never ignored.
+
+    For the log page (``log_view``) no status means the enquiries not closed yet, and the
+    status ``all`` means any status."""
     errors: dict[str, str] = {}
 
     def text(name: str, limit: int = 200) -> str | None:
@@ -96,7 +118,9 @@ def parse_filters(args: Mapping[str, Any]) -> EnquiryFilters:
     if route and route not in ROUTES:
         errors["route"] = "Route must be office_hours or out_of_hours"
     status = text("status")
-    if status and status not in STATUS_FILTERS:
+    if log_view:
+        status = None if status == ALL_STATUSES else status or UNCLOSED
+    if status and status not in STATUS_FILTERS and not (log_view and status == UNCLOSED):
         errors["status"] = "Status must be one of " + ", ".join(STATUS_FILTERS)
     assignee = text("assignee")
     if assignee and assignee != UNASSIGNED:
@@ -126,6 +150,7 @@ def parse_filters(args: Mapping[str, Any]) -> EnquiryFilters:
         q=text("q"),
         overdue=rules.clean_text(args.get("overdue")) in ("1", "true", "on", "yes"),
         needs_attention=rules.clean_text(args.get("attention")) in ("1", "true", "on", "yes"),
+        log_view=log_view,
     )
 
 
@@ -141,6 +166,8 @@ def filtered_query(filters: EnquiryFilters, now: datetime) -> sa.Select:
         query = query.where(Enquiry.route == filters.route)
     if filters.status == "open":
         query = query.where(Enquiry.status.in_(rules.OPEN_STATUSES))
+    elif filters.status == UNCLOSED:
+        query = query.where(Enquiry.status.in_(rules.UNCLOSED_STATUSES))
     elif filters.status:
         query = query.where(Enquiry.status == filters.status)
     if filters.assignee == UNASSIGNED:

@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from .. import clock
 from ..auth import staff_required
@@ -51,9 +52,13 @@ def _release_choices() -> list[tuple[str, str]]:
 
 def _filter_form() -> FilterForm:
     form = FilterForm(request.args)
-    form.assignee.choices = [("", "Anyone"), (enquiries.UNASSIGNED, "Nobody yet")] + [
-        (str(u.id), u.name) for u in enquiries.staff_choices()
-    ]
+    form.assignee.choices = [
+        SelectChoice("", "Anyone"),
+        SelectChoice(enquiries.UNASSIGNED, "Nobody yet"),
+    ] + [SelectChoice(str(u.id), u.name) for u in enquiries.staff_choices()]
+    if not request.args.get("status"):
+        # The log opens on the enquiries not closed yet.
+        form.status.data = enquiries.UNCLOSED
     return form
 
 
@@ -63,7 +68,7 @@ def enquiries_index():
     form = _filter_form()
     now = clock.now()
     try:
-        filters = enquiries.parse_filters(request.args)
+        filters = enquiries.parse_filters(request.args, log_view=True)
         # Paged by position (the links carry it), so a page deep in a long log is as quick
         # to show as the first.
         page = enquiries.log_page(
@@ -92,7 +97,8 @@ def enquiries_index():
 @staff_required
 def enquiries_csv():
     try:
-        filters = enquiries.parse_filters(request.args)
+        # The page's own link carries its status (a CSV without one holds every enquiry).
+        filters = enquiries.parse_filters(request.args, log_view=bool(request.args.get("status")))
     except ValidationFailed as exc:
         return Response(
             "; ".join(f"{k}: {v}" for k, v in exc.fields.items()) + "\n",

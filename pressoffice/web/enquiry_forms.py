@@ -15,6 +15,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
 from ..domain.enquiries import CHANNEL_LABELS, CHANNELS, STATUS_LABELS, STATUSES
@@ -151,8 +152,13 @@ class FilterForm(FlaskForm):
     )
     status = SelectField(
         "Status",
-        choices=[("", "Any status"), ("open", "Open (new or assigned)")]
-        + [(s, STATUS_LABELS[s]) for s in STATUSES],
+        choices=[
+            SelectChoice("unclosed", "Not closed yet (new, assigned or answered)"),
+            SelectChoice("open", "Open (new or assigned)"),
+        ]
+        + [SelectChoice(s, STATUS_LABELS[s]) for s in STATUSES]
+        + [SelectChoice("all", "Any status, closed ones too")],
+        validate_choice=False,
     )
     assignee = SelectField("Assigned to", validate_choice=False)
     outlet = StringField("Outlet")

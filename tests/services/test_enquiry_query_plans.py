@@ -114,3 +114,24 @@ def test_the_free_text_search_has_a_trigram_index_on_postgresql(app_ctx, require
 
     assert "ix_enquiries_search_trgm" in plan
     assert len(found) == 1
+
+
+@pytest.mark.parametrize(
+    "args", [{}, {"status": "open"}, {"status": "new", "route": "office_hours"}]
+)
+def test_the_duty_order_reads_only_the_enquiries_not_closed_from_an_index(
+    app_ctx, sqlite_only, args
+):
+    # The duty officer's order (overdue first, then by deadline) is sorted, but only among the
+    # enquiries still to be dealt with, found through the status index: never the whole log.
+    made = make_enquiry(received_at=NOW)
+    filters = enquiries.parse_filters(args, log_view=True)
+    first = enquiries.log_page(filters, now=NOW, per_page=50).items[0]
+    assert first.reference == made.reference
+
+    for paging in ({}, {"after": enquiry_pages.duty_position(first, NOW)}, {"oldest": True}):
+        with reads_of_enquiries() as seen:
+            enquiries.log_page(filters, now=NOW, per_page=50, **paging)
+        plans = [sqlite_plan(statement, parameters) for statement, parameters in seen]
+        assert plans
+        assert not [p for p in plans if any(s.strip() == "SCAN enquiries" for s in p.split("|"))]

@@ -117,11 +117,11 @@ def test_overdue_enquiries_stand_out_in_the_log(signed_in, officer, clock):
     page = signed_in(officer).get("/enquiries")
 
     rows = page.select("tr.enquiry-row")
-    assert [r.select("td")[3].get_text() for r in rows] == ["In time", "Late"]
+    assert [r.select("td")[3].get_text() for r in rows] == ["Late", "In time"]
     overdue = page.select("tr.enquiry-row--overdue")
     assert [r.select_one("a").get_text() for r in overdue] == [late.reference]
     assert "Overdue by 30 minutes" in overdue[0].get_text()
-    assert "3 hours left" in rows[0].get_text()
+    assert "3 hours left" in rows[1].get_text()
 
 
 def test_an_out_of_hours_enquiry_with_nobody_on_duty_shows_needs_attention(
@@ -142,12 +142,12 @@ def test_the_log_filters_and_keeps_the_filters_in_the_pages_and_the_csv_link(
         make_enquiry(received_at=NOW - timedelta(minutes=minute + 1), outlet="BBC News")
     make_enquiry(received_at=NOW - timedelta(minutes=30), outlet="Sky News")
 
-    page = signed_in(officer).get("/enquiries?outlet=bbc")
+    page = signed_in(officer).get("/enquiries?status=all&outlet=bbc")
 
     assert "Showing 1 to 2 of 3 enquiries matching the filters" in page.get_text(" ", strip=True)
     older = page.select_one("a[rel=next]")["href"]
     assert older.startswith("/enquiries?after=") and older.endswith("&outlet=bbc")
-    assert page.select_one(".enquiry-count a")["href"] == "/enquiries.csv?outlet=bbc"
+    assert page.select_one(".enquiry-count a")["href"] == "/enquiries.csv?status=all&outlet=bbc"
     assert page.select_one("#outlet")["value"] == "bbc"
     second = signed_in(officer).get(older)
     assert [row.a.text for row in second.select("tr.enquiry-row")] == ["ENQ-20161129-0003"]

@@ -16,6 +16,8 @@ from ..factories import make_enquiry
 NOW = datetime(2016, 11, 29, 10, 0, tzinfo=UTC)
 
 
+# The whole log, newest first (it opens on the enquiries not closed, in the duty officer's
+# order: tests/web/test_enquiry_duty_mode.py).
 def _references(page) -> list[str]:
     return [row.a.text for row in page.select("tr.enquiry-row")]
 
@@ -39,7 +41,7 @@ def test_older_and_newer_links_reach_every_enquiry_once_in_order(
     expected = _log(5)
     browser = signed_in(officer)
 
-    seen, pages, url = [], [], "/enquiries"
+    seen, pages, url = [], [], "/enquiries?status=all"
     while url:
         page = browser.get(url)
         pages.append(page)
@@ -64,7 +66,7 @@ def test_the_oldest_link_shows_the_first_enquiries_ever_logged(
     expected = _log(5)
     browser = signed_in(officer)
 
-    oldest = browser.get(browser.get("/enquiries").select_one("a[rel=last]")["href"])
+    oldest = browser.get(browser.get("/enquiries?status=all").select_one("a[rel=last]")["href"])
 
     assert _references(oldest) == expected[-2:]
     assert oldest.select_one("a[rel=next]") is None
@@ -77,7 +79,7 @@ def test_a_page_whose_enquiries_were_removed_shows_the_end_it_pointed_to(
     monkeypatch.setattr(enquiries, "PER_PAGE", 2)
     expected = _log(3)
     browser = signed_in(officer)
-    older = browser.get("/enquiries").select_one("a[rel=next]")["href"]
+    older = browser.get("/enquiries?status=all").select_one("a[rel=next]")["href"]
     db.session.execute(sa.delete(Enquiry).where(Enquiry.reference == expected[-1]))
     db.session.commit()
 
@@ -91,7 +93,7 @@ def test_beyond_the_counting_limit_the_log_says_more_than(signed_in, officer, cl
     monkeypatch.setattr(enquiry_pages, "COUNT_LIMIT", 3)
     _log(5)
 
-    page = signed_in(officer).get("/enquiries")
+    page = signed_in(officer).get("/enquiries?status=all")
 
     text = page.get_text(" ", strip=True)
     assert "Showing 1 to 2 of more than 3 enquiries." in text
@@ -102,7 +104,7 @@ def test_at_the_counting_limit_the_count_is_exact(signed_in, officer, clock, mon
     monkeypatch.setattr(enquiry_pages, "COUNT_LIMIT", 3)
     _log(3)
 
-    text = signed_in(officer).get("/enquiries").get_text(" ", strip=True)
+    text = signed_in(officer).get("/enquiries?status=all").get_text(" ", strip=True)
 
     assert "Showing 1 to 3 of 3 enquiries." in text
     assert "Download these 3 enquiries as CSV" in text
