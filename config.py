@@ -142,6 +142,27 @@ class Config:
     SMTP_STARTTLS = _env("SMTP_STARTTLS", "0") == "1"
     MAIL_FROM = _env("MAIL_FROM", "press-office@example.org")
 
+    # The job queue (huey) that delivers the outbox: SQLite in the instance folder unless
+    # JOBS_URL names Redis (redis://127.0.0.1:6379/0), which any number of `pressoffice worker`
+    # processes on any number of machines then share.
+    JOBS_URL = _env("JOBS_URL")
+    # The queue's name inside that storage, so that two offices can share one Redis.
+    JOBS_QUEUE = _env("JOBS_QUEUE", "pressoffice")
+    # A message the server refuses for now (4xx, or no answer) is tried again after
+    # OUTBOX_RETRY_SECONDS, doubling each time, up to OUTBOX_MAX_ATTEMPTS tries in all.
+    OUTBOX_MAX_ATTEMPTS = int(_env("OUTBOX_MAX_ATTEMPTS", "5"))
+    OUTBOX_RETRY_SECONDS = _seconds("OUTBOX_RETRY_SECONDS", "60")
+    # How long a worker's claim on a message lasts; past it the sweep hands the message on.
+    OUTBOX_LEASE_SECONDS = _seconds("OUTBOX_LEASE_SECONDS", "120")
+    # A message still queued this long after its time is queued again by the sweep.
+    OUTBOX_SWEEP_GRACE_SECONDS = _seconds("OUTBOX_SWEEP_GRACE_SECONDS", "60")
+
+    # Staff notifications: the office's out-of-hours address, told of an out-of-hours enquiry
+    # when nobody is on the duty rota; and how long before an enquiry's deadline its assignee
+    # is reminded that it is still unanswered.
+    OUT_OF_HOURS_EMAIL = _env("OUT_OF_HOURS_EMAIL")
+    ENQUIRY_REMINDER_MINUTES = int(_env("ENQUIRY_REMINDER_MINUTES", "30"))
+
     @classmethod
     def check(cls, app) -> None:
         """Refuse to start with settings that would be unsafe or unusable."""

@@ -51,6 +51,10 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     limiter.init_app(app)
     _init_sqlite(app)
 
+    from .jobs import configure_queue
+
+    configure_queue(app)
+
     from . import auth, input_guard, navigation, timefmt
 
     input_guard.init_app(app)

@@ -203,8 +203,37 @@ def demo(host, port, no_serve):
     click.echo(f"Serving on http://{host}:{port}/  (staff sign in: http://{host}:{port}/sign-in)")
     from werkzeug.serving import run_simple
 
-    # app.run() refuses to start inside a Flask CLI command; run_simple is what it would call.
-    run_simple(host, port, current_app._get_current_object(), threaded=True)
+    from .jobs.worker import start_in_thread
+
+    # The outbox is delivered by a worker in this process: nothing else to start.
+    consumer = start_in_thread(current_app._get_current_object())
+    try:
+        # app.run() refuses to start inside a Flask CLI command; run_simple is what it would call.
+        run_simple(host, port, current_app._get_current_object(), threaded=True)
+    finally:
+        consumer.stop()
+
+
+# --- the job queue --------------------------------------------------------------------------
+
+
+@cli.command("worker")
+@click.option(
+    "--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Threads."
+)
+@with_appcontext
+def worker(workers):
+    """Deliver the outbox: run a job-queue worker (huey) until stopped. Any number of them may
+    share a Redis queue (JOBS_URL=redis://...)."""
+    from .jobs.queue import storage_url
+    from .jobs.worker import run_worker
+    from .services.mail import mail_configured
+
+    app = current_app._get_current_object()
+    click.echo(f"Queue: {storage_url(app.config, app.instance_path)}; {workers} worker(s)")
+    if not mail_configured(app.config):
+        click.echo("No SMTP_HOST is set: messages stay in the outbox for staff to read.")
+    run_worker(app, workers)
 
 
 # --- backup and restore ---------------------------------------------------------------------

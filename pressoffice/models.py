@@ -761,3 +761,115 @@ class PlannedEntryEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
     actor: Mapped[User | None] = relationship()
+
+
+# --- outbox and staff notifications ------------------------------------------------------------
+
+OUTBOX_STATUSES = ("queued", "sending", "sent", "failed", "cancelled")
+
+
+class OutboxMessage(db.Model):
+    """One email to send, written in the same transaction as the change that causes it and
+    delivered by the job queue's workers (``pressoffice.jobs``). The row, not the queue, is the
+    record: the outbox page and a distribution's progress read it."""
+
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # What the message is, e.g. "notification:release_submitted" or "distribution".
+    kind: Mapped[str] = mapped_column(sa.String(60), nullable=False)
+    to_name: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
+    to_address: Mapped[str] = mapped_column(sa.String(254), nullable=False)
+    subject: Mapped[str] = mapped_column(sa.String(300), nullable=False)
+    body_text: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    body_html: Mapped[str | None] = mapped_column(sa.Text)
+    # Extra headers, such as List-Unsubscribe: {name: value}.
+    headers: Mapped[dict[str, str]] = mapped_column(sa.JSON, nullable=False, default=dict)
+    # Not before this instant (None: at once).
+    send_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="queued")
+    attempts: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    # The mail server's reason for the last refusal, or what went wrong reaching it.
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    # When a worker may next try it: the send_at instant, then each retry's backoff.
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    # While sending: the worker's claim lasts until then; past it, the sweep hands it on.
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Fixed when queued and the same on every attempt, so a repeat is recognisable.
+    message_id: Mapped[str] = mapped_column(sa.String(255), unique=True, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    # The member of staff it is addressed to, when it is; they may read it on the outbox page.
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    # The distribution recipient it is for (a plain integer: distribution keeps its own rows).
+    distribution_recipient_id: Mapped[int | None] = mapped_column(sa.Integer, index=True)
+
+    user: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "status IN ('queued', 'sending', 'sent', 'failed', 'cancelled')", name="status"
+        ),
+        # The sweep: rows left queued past their time, or sending past their lease.
+        sa.Index("ix_outbox_messages_status_send_at", "status", "send_at"),
+        sa.Index("ix_outbox_messages_status_next_attempt", "status", "next_attempt_at"),
+        sa.Index("ix_outbox_messages_created_id", "created_at", "id"),
+    )
+
+
+NOTIFICATION_KINDS = (
+    "release_submitted",
+    "release_approved",
+    "release_changes_requested",
+    "release_published",
+    "release_withdrawn",
+    "correction_approved",
+    "quote_answered",
+    "enquiry_out_of_hours",
+    "enquiry_deadline",
+)
+
+
+class Notification(db.Model):
+    """Something a member of staff is told: shown on their notifications page from ``due_at``
+    (a release going public at its embargo is told at that instant), and emailed through the
+    outbox when they want that kind by email."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
+    kind: Mapped[str] = mapped_column(sa.String(40), nullable=False)
+    title: Mapped[str] = mapped_column(sa.String(300), nullable=False)
+    body: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    # The staff page it is about (a path inside the app).
+    link: Mapped[str] = mapped_column(sa.String(500), nullable=False, default="")
+    release_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("releases.id", ondelete="CASCADE"), index=True
+    )
+    enquiry_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("enquiries.id", ondelete="CASCADE"), index=True
+    )
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Its email, when one was queued (a plain integer: the outbox keeps its own rows).
+    outbox_message_id: Mapped[int | None] = mapped_column(sa.Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (
+        # The unread count in the header and the page, newest first.
+        sa.Index("ix_notifications_user_read_due", "user_id", "read_at", "due_at"),
+        sa.Index("ix_notifications_user_due_id", "user_id", "due_at", "id"),
+    )
+
+
+class NotificationPreference(db.Model):
+    """Whether a person wants one kind of notification by email (no row: yes)."""
+
+    __tablename__ = "notification_preferences"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    email: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=True)
