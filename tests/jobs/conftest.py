@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
 
 import pytest
@@ -24,6 +25,7 @@ from pressoffice.jobs.queue import point_queue_at
 class Inbox:
     def __init__(self):
         self.messages = []
+        self.arrived_at: list[datetime] = []
         self.refusals: list[str] = []
         self.lock = threading.Lock()
         self.hold_from: int | None = None
@@ -46,6 +48,7 @@ class Inbox:
         message = message_from_bytes(envelope.content, policy=policy.default)
         with self.lock:
             self.messages.append((list(envelope.rcpt_tos), message))
+            self.arrived_at.append(datetime.now(UTC))
         return "250 Message accepted for delivery"
 
     def refuse_next(self, *replies: str) -> None:
@@ -116,6 +119,4 @@ def queue(app):
 
 
 def _far_future():
-    from datetime import datetime
-
     return datetime(9999, 1, 1)
