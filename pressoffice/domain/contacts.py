@@ -284,7 +284,7 @@ def validate_contact(
         phone = normalise_phone(phone, region)
         if phone is None:
             errors["phone"] = (
-                "Enter a real phone number, like 020 7946 0000 or +44 7700 900123 "
+                "Enter a real phone number, like 020 7946 0000 or +44 7911 123456 "
                 "(a number without a country code is read as a UK number)"
             )
     if not email and not phone and not {"email", "phone"} & errors.keys():

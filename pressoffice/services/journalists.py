@@ -1,5 +1,6 @@
 """Who was told what, by journalist: built from the enquiry log (the enquiries they made, the
-statements they were given from) and from the embargoed copies sent to them.
+statements they were given from), from the embargoed copies sent to them and, where the
+address belongs to one, from the media contact (their details and lists).
 
 A journalist is known by their email address, matched without regard to case. An enquiry whose
 personal data has been removed (``enquiry_retention``) no longer carries the address, so it no
@@ -11,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
-from ..models import EmbargoRecipient, Enquiry, Release, Statement
+from ..models import Contact, EmbargoRecipient, Enquiry, Release, Statement
 from .errors import NotFound
 
 EMAIL_MAX = 254
@@ -46,6 +47,9 @@ class JournalistRecord:
     enquiries: list[Enquiry]
     statements_given: list[StatementGiven]
     copies: list[CopyReceived]
+    # The media contact holding this address, if there is one (an anonymised contact holds
+    # none, so it no longer appears).
+    contact: Contact | None = None
 
 
 def journalist_record(email: str) -> JournalistRecord:
@@ -108,12 +112,24 @@ def journalist_record(email: str) -> JournalistRecord:
         )
         for r in recipients
     ]
-    if not enquiries and not copies:
+    contact = db.session.scalars(
+        sa.select(Contact)
+        .where(Contact.email == address, Contact.anonymised_at.is_(None))
+        .options(selectinload(Contact.lists))
+    ).first()
+    if not enquiries and not copies and contact is None:
         raise NotFound("The press office holds nothing for that address")
+    known_as = [contact.name] if contact else []
     names = list(
-        dict.fromkeys([e.journalist_name for e in enquiries] + [r.name for r in recipients])
+        dict.fromkeys(
+            known_as + [e.journalist_name for e in enquiries] + [r.name for r in recipients]
+        )
     )
     outlets = list(
-        dict.fromkeys([e.outlet for e in enquiries if e.outlet] + [r.outlet for r in recipients])
+        dict.fromkeys(
+            ([contact.outlet] if contact and contact.outlet else [])
+            + [e.outlet for e in enquiries if e.outlet]
+            + [r.outlet for r in recipients if r.outlet]
+        )
     )
-    return JournalistRecord(address, names, outlets, enquiries, given, copies)
+    return JournalistRecord(address, names, outlets, enquiries, given, copies, contact)

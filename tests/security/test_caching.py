@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from pressoffice.services import attachments
+from pressoffice.services import attachments, contact_lists, contacts
 
 from ..conftest import login
 from ..factories import create_release, make_enquiry, make_user
@@ -28,8 +28,6 @@ SHARED = {
     "public.news_release": "a published or withdrawn release",
     "public.news_atom": "the feed of published releases",
     "public.contact": "which line answers now: kept no longer than the minute it shows",
-    "public.calendar": "announced entries: never past UK midnight or the next embargo",
-    "public.calendar_ical": "announced entries: never past UK midnight or the next embargo",
     "api.public_releases": "published releases",
     "api.public_release": "a published or withdrawn release",
 }
@@ -53,7 +51,13 @@ def everything(officer, approver, admin, clock):
         release.id, actor=officer, filename="report.pdf", stream=io.BytesIO(pdf_bytes())
     )
     enquiry = make_enquiry(received_at=clock())
+    contact = contacts.create_contact(
+        {"name": "Jo Reporter", "email": "jo@example.com"}, actor=officer, now=clock()
+    )
+    contact_list = contact_lists.create_list("Health", actor=officer, now=clock())
     return {
+        "contact_id": str(contact.id),
+        "list_id": str(contact_list.id),
         "release_id": str(release.id),
         "slug": release.slug,
         "attachment_id": str(file.id),
