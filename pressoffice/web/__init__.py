@@ -17,4 +17,5 @@ from . import (  # noqa: E402,F401
     releases,
     statements,
 )
+from . import distributions  # noqa: E402,F401
 from . import contacts  # noqa: E402,F401
