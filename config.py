@@ -112,6 +112,11 @@ class Config:
     # How long a cache in front of the app may keep a public page, the feed or a public API
     # answer, in seconds; never past the next embargo instant, whatever this says.
     PUBLIC_CACHE_MAX_AGE = _seconds("PUBLIC_CACHE_MAX_AGE", "60")
+    # The app keeps rendered public pages until what they show changes (public/page_store.py):
+    # "shared" in memory and in files under PUBLIC_PAGE_CACHE_DIR (default: the instance
+    # folder's page-cache), so a server's workers render a page once; "memory"; or "off".
+    PUBLIC_PAGE_CACHE = _env("PUBLIC_PAGE_CACHE", "shared")
+    PUBLIC_PAGE_CACHE_DIR = _env("PUBLIC_PAGE_CACHE_DIR")
 
     # Where release attachments are kept: outside the web root, never served as static files.
     ATTACHMENT_DIR = _env("ATTACHMENT_DIR")
@@ -184,6 +189,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    PUBLIC_PAGE_CACHE = "memory"
 
 
 class ProductionConfig(Config):

@@ -8,6 +8,7 @@ the assignee: those fields are refused by name rather than ignored.
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app, jsonify, request, url_for
@@ -18,6 +19,7 @@ from ..domain import enquiries as rules
 from ..domain.routing import parse_instant
 from ..extensions import db, limiter
 from ..models import MAX_ID, Enquiry, User
+from ..public.caching import kept_answer
 from ..services import accounts, idempotency, office_calendar
 from ..services import enquiries as service
 from ..services.enquiries import EnquirySnapshot
@@ -84,8 +86,14 @@ def enquiry_json(enquiry: Enquiry | EnquirySnapshot, now, *, staff: bool) -> dic
 # --- routing ----------------------------------------------------------------------------------
 
 
+def _next_second(instant: datetime) -> datetime:
+    # The answer names the instant to the second (and the route can change only on one).
+    return instant.replace(microsecond=0) + timedelta(seconds=1)
+
+
 @bp.get("/routing", endpoint="routing")
 @public
+@kept_answer(changes_at=_next_second)
 def routing():
     text = request.args.get("at")
     if text is None or text == "":

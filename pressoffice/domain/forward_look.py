@@ -11,7 +11,8 @@ The rules, in plain words:
   cancel entries and write the release for one;
 - a new entry, or a new date, is today or later in UK time;
 - moving a *confirmed* entry needs a reason, kept on the entry's timeline (and shown on the public
-  calendar once the entry is announced); moving a provisional one does not;
+  calendar when the entry is announced); moving a provisional one does not; once its release is
+  published the date is history and no longer moves;
 - cancelling needs a reason; a cancelled entry changes no more; an entry whose release has been
   scheduled or published cannot be cancelled (withdraw or unschedule the release instead);
 - an announced entry has a public title, the only words of it the public ever sees;
@@ -60,6 +61,7 @@ RELEASE_LABELS = {
     "withdrawn": "Withdrawn",
 }
 RELEASE_GONE_OUT = ("scheduled", "published", "withdrawn")
+RELEASE_OUT = ("published", "withdrawn")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -291,10 +293,8 @@ def may_change_date(
     allowed = may_edit(entry, actor)
     if not allowed:
         return allowed
-    if entry.release_status in RELEASE_GONE_OUT:
-        return refused(
-            "Its release has been scheduled or published: change the release's embargo instead"
-        )
+    if entry.release_status in RELEASE_OUT:
+        return refused("Its release has been published, so its date can no longer change")
     if new_day == entry.day and new_at == entry.at:
         return invalid("day", "That is the date and time it already has: enter the new one")
     today = uk_today(now)
@@ -411,7 +411,8 @@ class GridItem:
     release_id: int | None = None
     owner: str = ""
     announced: bool = False
-    moved_from: date | None = None
+    # The entry's own planned date, when its scheduled release sits on another day.
+    planned_day: date | None = None
 
     @property
     def label(self) -> str:

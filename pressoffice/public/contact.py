@@ -99,7 +99,7 @@ def _contact_changes_at(instant: datetime) -> datetime | None:
 
 @bp.get("/contact", endpoint="contact")
 @public
-@shared_cache(changes_at=_contact_changes_at)
+@shared_cache(changes_at=_contact_changes_at, keep=True)
 def contact():
     now = clock.now()
     routing, changes_at = office_calendar.route_and_next_change(now)

@@ -36,7 +36,7 @@ def _public_file_url(slug: str):
 
 @bp.get("/news")
 @public
-@shared_cache
+@shared_cache(keep=True, key_args=("page",))
 def news_index():
     try:
         page = releases.list_public_releases(
@@ -51,7 +51,7 @@ def news_index():
 
 @bp.get("/news/<slug>")
 @public
-@shared_cache
+@shared_cache(keep=True)
 def news_release(slug: str):
     try:
         release = releases.load_public_release(slug, now=clock.now())
@@ -93,7 +93,7 @@ def send_attachment(attachment):
 
 @bp.get("/news.atom")
 @public
-@shared_cache
+@shared_cache(keep=True)
 def news_atom():
     now = clock.now()
     entries = releases.latest_public_releases(limit=FEED_ENTRIES, now=now)

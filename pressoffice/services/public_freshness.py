@@ -1,23 +1,110 @@
-"""When the public answers next change by the clock alone: the next embargo to lift."""
+"""When the public answers change: by the clock alone (the next embargo to lift), or because
+something was saved (the public-change token).
+
+The token is one row of ``public_changes``. It is given a new random value in the same
+transaction as any write to a table a public page may show (releases, their revisions, events
+and files, the office calendar, and any table added later), as the very last statement before
+the commit, so that a kept page read under the old token can never be served under the new one,
+and a transaction waiting for the row holds nothing the one holding it needs. Writes to the
+tables no public page shows (enquiries, sign-ins, tokens, previews, the outbox) leave it alone,
+so a busy enquiry log does not throw away the newsroom's pages.
+"""
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
 from ..extensions import db
-from ..models import Release
+from ..models import PublicChange, Release
+
+# Tables whose rows no public page shows, written far more often than anything public.
+PRIVATE_TABLES = frozenset(
+    {
+        "users",
+        "user_sessions",
+        "api_tokens",
+        "enquiries",
+        "enquiry_counters",
+        "enquiry_events",
+        "idempotency_keys",
+        "preview_views",
+        "embargo_recipients",
+        "outbox_messages",
+        "notifications",
+        "notification_preferences",
+        "public_changes",
+    }
+)
+
+_CHANGED = "pressoffice.public_changed"
+_TOKEN = sa.select(PublicChange.token).where(PublicChange.id == 1)
 
 
 def next_embargo_after(instant: datetime) -> datetime | None:
     """The soonest embargo instant after ``instant`` of a release waiting for it, or None.
 
     One query on the indexed ``embargo_until``: the newsroom, the feed and the public API ask
-    it on every answer, to tell a cache in front of the app how long it may keep it.
+    it on every answer they render, to tell a cache in front of the app how long it may keep it.
     """
     return db.session.scalar(
         sa.select(sa.func.min(Release.embargo_until)).where(
             Release.embargo_until > instant, Release.state == "scheduled"
         )
     )
+
+
+def public_change_token() -> str | None:
+    """The current public-change token: a kept public page is right only under the token it
+    was rendered under. None when the row is missing (an emptied database): keep nothing."""
+    return db.session.execute(_TOKEN).scalar()
+
+
+def _is_public_table(name: str | None) -> bool:
+    return name is not None and name not in PRIVATE_TABLES
+
+
+def _touches_public(objects) -> bool:
+    return any(_is_public_table(getattr(o, "__tablename__", None)) for o in objects)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flushed_changes(session, _flush_context) -> None:
+    if session.info.get(_CHANGED):
+        return
+    if _touches_public(session.new) or _touches_public(session.deleted):
+        session.info[_CHANGED] = True
+    elif _touches_public(o for o in session.dirty if session.is_modified(o)):
+        session.info[_CHANGED] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_bulk_changes(state) -> None:
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    if _is_public_table(getattr(table, "name", None)):
+        state.session.info[_CHANGED] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _renew_token_if_changed(session) -> None:
+    session.flush()  # what is still pending counts too, and takes its locks first
+    if not session.info.pop(_CHANGED, False):
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    token = secrets.token_hex(16)
+    statement = insert(PublicChange).values(id=1, token=token)
+    session.execute(statement.on_conflict_do_update(index_elements=["id"], set_={"token": token}))
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_changes_of_an_ended_transaction(session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_CHANGED, None)

@@ -359,4 +359,5 @@ def test_the_newsroom_and_a_release_page_take_the_same_number_of_queries_however
         "feed": _queries(app, client, "/news.atom"),
     }
     assert large == small, (small, large)
-    assert small["list"] <= 3 and small["page"] <= 3 and small["feed"] <= 2
+    # Each counts the public-change token too, read first to find a kept page.
+    assert small["list"] <= 4 and small["page"] <= 4 and small["feed"] <= 3

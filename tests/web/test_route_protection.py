@@ -22,6 +22,8 @@ PUBLIC_ENDPOINTS = {
     "public.news_atom": "feed of published releases only",
     "public.news_attachment": "attachment of a published release; 404 otherwise",
     "public.contact": "which press line to call now",
+    "public.calendar": "release calendar: announced entries, public titles only",
+    "public.calendar_ical": "release calendar feed: announced entries, public titles only",
     "public.enquiry_form": "journalists submit enquiries without an account",
     "public.enquiry_submitted": "the journalist's confirmation of their enquiry",
     "api.routing": "which line answers at an instant",
