@@ -9,6 +9,7 @@ from .domain.roles import has_role
 # (label, endpoint) in menu order.
 STAFF_NAV = [
     ("Releases", "web.releases_index"),
+    ("Forward look", "web.forward_look"),
     ("Enquiries", "web.enquiries_index"),
     ("Statements", "web.statements_index"),
     ("Media contacts", "web.contacts_index"),
@@ -19,6 +20,7 @@ STAFF_NAV = [
 
 PUBLIC_NAV = [
     ("News", "public.news_index"),
+    ("Release calendar", "public.calendar"),
     ("Contact the press office", "public.contact"),
 ]
 

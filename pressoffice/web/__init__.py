@@ -17,4 +17,5 @@ from . import (  # noqa: E402,F401
     releases,
     statements,
 )
+from . import forward_look, release_print  # noqa: E402,F401
 from . import contacts  # noqa: E402,F401

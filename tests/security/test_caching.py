@@ -28,6 +28,8 @@ SHARED = {
     "public.news_release": "a published or withdrawn release",
     "public.news_atom": "the feed of published releases",
     "public.contact": "which line answers now: kept no longer than the minute it shows",
+    "public.calendar": "announced entries: never past UK midnight or the next embargo",
+    "public.calendar_ical": "announced entries: never past UK midnight or the next embargo",
     "api.public_releases": "published releases",
     "api.public_release": "a published or withdrawn release",
 }
