@@ -144,6 +144,7 @@ def enquiry_form():
                     "line": enquiry.line,
                     "urgent": urgent,
                     "reply_by": "email" if enquiry.email else "phone",
+                    "deadline": enquiry.deadline.isoformat() if enquiry.deadline else None,
                 }
                 return redirect(url_for("public.enquiry_submitted"), 303)
     form.started.data = _start_token(now)
@@ -162,4 +163,10 @@ def enquiry_submitted():
     sent = session.get("enquiry_sent")
     if not sent:
         return redirect(url_for("public.contact"))
-    return render_template("public/contact_sent.html", sent=sent, now=to_london(clock.now()))
+    deadline = sent.get("deadline")
+    return render_template(
+        "public/contact_sent.html",
+        sent=sent,
+        deadline=datetime.fromisoformat(deadline) if deadline else None,
+        now=to_london(clock.now()),
+    )

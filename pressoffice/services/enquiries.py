@@ -19,11 +19,11 @@ from ..models import Enquiry, EnquiryCounter, EnquiryEvent, Release, User
 from ..timefmt import iso_utc
 from . import office_calendar, rota
 from .csv_export import csv_text
+from .enquiry_filters import ALL_STATUSES as ALL_STATUSES
 
 # The filters, the snapshot an answer is built from and the retention of personal data live in
 # modules of their own; they stay part of this module's interface.
 from .enquiry_filters import STATUS_FILTERS as STATUS_FILTERS
-from .enquiry_filters import ALL_STATUSES as ALL_STATUSES
 from .enquiry_filters import UNASSIGNED as UNASSIGNED
 from .enquiry_filters import UNCLOSED as UNCLOSED
 from .enquiry_filters import EnquiryFilters, filtered_query, row_id
@@ -36,6 +36,7 @@ from .enquiry_snapshot import EnquirySnapshot, snapshot
 from .enquiry_snapshot import PersonSnapshot as PersonSnapshot
 from .errors import NotFound, ValidationFailed, WrongState
 from .paging import Page
+from .releases.revisions import lock_release
 from .statements import statement_for_answer
 from .unit_of_work import unit_of_work
 
@@ -320,6 +321,62 @@ def close(reference: str, *, actor: User, now: datetime, comment: Any = None) ->
     enquiry.closed_at = now
     enquiry.needs_attention = False
     _record(enquiry, actor, "closed", note or None, now)
+    return snapshot(enquiry)
+
+
+@unit_of_work
+def respond_and_close(
+    reference: str,
+    response: Any,
+    *,
+    actor: User,
+    now: datetime,
+    statement_id: Any = None,
+    comment: Any = None,
+) -> EnquirySnapshot:
+    """Reply and close in one step: the answer is recorded (as ``respond``) and the enquiry
+    closed (as ``close``) in the one unit of work, the timeline keeping both; a refusal of
+    either leaves the enquiry as it was."""
+    respond(reference, response, actor=actor, now=now, statement_id=statement_id)
+    return close(reference, actor=actor, now=now, comment=comment)
+
+
+@unit_of_work
+def link_release(reference: str, release_id: Any, *, actor: User, now: datetime) -> EnquirySnapshot:
+    """Say which release an enquiry is about (or, with no ``release_id``, that it is about
+    none), at any time after it was logged. Staff only: any release may be chosen, embargoed
+    ones too, since staff may see them; the timeline records the change."""
+    release = None
+    if release_id not in (None, ""):
+        key = row_id(release_id)
+        if key is None:
+            raise ValidationFailed({"release_id": "Choose a release from the list"})
+        # Lock order: the release before the enquiry.
+        try:
+            release = lock_release(key)
+        except NotFound:
+            raise ValidationFailed({"release_id": "Choose a release from the list"}) from None
+    enquiry = db.session.scalar(
+        sa.select(Enquiry)
+        .where(Enquiry.reference == (reference or "").strip().upper())
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if enquiry is None:
+        raise NotFound(f"No enquiry with reference {reference}")
+    if enquiry.release_id == (release.id if release else None):
+        message = (
+            "This enquiry is already linked to that release"
+            if release
+            else "This enquiry is not linked to a release"
+        )
+        raise ValidationFailed({"release_id": message})
+    enquiry.release_id = release.id if release else None
+    if release is not None:
+        note = f"About the release: {release.title or f'Untitled release {release.id}'}"
+    else:
+        note = "No longer linked to a release"
+    _record(enquiry, actor, "linked", note, now)
     return snapshot(enquiry)
 
 

@@ -27,7 +27,15 @@ from ..services import enquiries
 from ..services.errors import NotFound, ValidationFailed, WrongState
 from ..timefmt import to_london
 from . import bp
-from .enquiry_forms import AssignForm, CloseForm, FilterForm, LogEnquiryForm, RespondForm, UKTime
+from .enquiry_forms import (
+    AssignForm,
+    CloseForm,
+    FilterForm,
+    LinkReleaseForm,
+    LogEnquiryForm,
+    RespondForm,
+    UKTime,
+)
 from .statement_answers import statement_panel
 
 CSV_SPOOL_BYTES = 8 * 1024 * 1024
@@ -40,13 +48,17 @@ FIELD_FOR = {
 }
 
 
-def _staff_choices(blank: str) -> list[tuple[str, str]]:
-    return [("", blank)] + [(str(u.id), u.name) for u in enquiries.staff_choices()]
+def _staff_choices(blank: str) -> list[SelectChoice]:
+    return [SelectChoice("", blank)] + [
+        SelectChoice(str(u.id), u.name) for u in enquiries.staff_choices()
+    ]
 
 
-def _release_choices() -> list[tuple[str, str]]:
-    return [("", "Not about a particular release")] + [
-        (str(r.id), r.title or f"Untitled release {r.id}") for r in enquiries.release_choices()
+def _release_choices() -> list[SelectChoice]:
+    # Staff pages only: staff may see every release, embargoed ones too.
+    return [SelectChoice("", "Not about a particular release")] + [
+        SelectChoice(str(r.id), r.title or f"Untitled release {r.id}")
+        for r in enquiries.release_choices()
     ]
 
 
@@ -170,11 +182,15 @@ def _enquiry_or_404(reference: str):
         abort(404)
 
 
-def _detail(enquiry, status: int = 200, assign=None, respond=None, close=None):
+def _detail(enquiry, status: int = 200, assign=None, respond=None, close=None, link=None):
     assign = assign or AssignForm(formdata=None)
     assign.assignee_id.choices = _staff_choices("Choose someone")
     if assign.assignee_id.data is None and enquiry.assignee_id:
         assign.assignee_id.data = str(enquiry.assignee_id)
+    link = link or LinkReleaseForm(formdata=None)
+    link.release_id.choices = _release_choices()
+    if link.release_id.data is None and enquiry.release_id:
+        link.release_id.data = str(enquiry.release_id)
     now = clock.now()
     respond = respond or RespondForm(formdata=None)
     return (
@@ -189,6 +205,7 @@ def _detail(enquiry, status: int = 200, assign=None, respond=None, close=None):
             assign_form=assign,
             respond_form=respond,
             close_form=close or CloseForm(formdata=None),
+            link_form=link,
             release_url=_release_url(enquiry),
             can=lambda action: rules.why_not(action, enquiry.status) is None,
             now=now,
@@ -262,6 +279,41 @@ def enquiry_respond(reference: str):
         ),
         "Response recorded.",
         "respond",
+    )
+
+
+@bp.post("/enquiries/<reference>/reply-and-close", endpoint="enquiry_reply_and_close")
+@staff_required
+def enquiry_reply_and_close(reference: str):
+    form = RespondForm()
+    return _change(
+        reference,
+        form,
+        lambda ref: enquiries.respond_and_close(
+            ref,
+            form.response.data,
+            actor=current_user,
+            now=clock.now(),
+            statement_id=request.form.get("statement_id") or None,
+        ),
+        "Response recorded and enquiry closed.",
+        "respond",
+    )
+
+
+@bp.post("/enquiries/<reference>/release", endpoint="enquiry_link_release")
+@staff_required
+def enquiry_link_release(reference: str):
+    form = LinkReleaseForm()
+    form.release_id.choices = _release_choices()
+    return _change(
+        reference,
+        form,
+        lambda ref: enquiries.link_release(
+            ref, form.release_id.data, actor=current_user, now=clock.now()
+        ),
+        "Release link saved.",
+        "link",
     )
 
 

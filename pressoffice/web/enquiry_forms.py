@@ -140,6 +140,10 @@ class CloseForm(FlaskForm):
     )
 
 
+class LinkReleaseForm(FlaskForm):
+    release_id = SelectField("Release", validators=[Optional()], validate_choice=False)
+
+
 class FilterForm(FlaskForm):
     """The log's filters: a GET form, so no CSRF token (it changes nothing)."""
 

@@ -67,6 +67,7 @@ def test_a_journalists_enquiry_is_logged_routed_assigned_answered_and_closed(
     assert reference == "ENQ-20161129-0001"
     assert "Your enquiry arrived in office hours." in sent
     assert "A press officer will reply by email." in sent
+    assert "You asked for an answer by 16:00 GMT on Tuesday 29 November 2016" in sent
     screenshot(browser, "09-enquiry-sent")
 
     # Staff find it at the top of the log, new and nobody's yet.
@@ -92,7 +93,7 @@ def test_a_journalists_enquiry_is_logged_routed_assigned_answered_and_closed(
 
     clock.advance(seconds=30 * 60)
     type_into(browser, "response", "93% of calls were answered within ten seconds in October.")
-    click_and_wait(browser, button(browser, "Record response"))
+    click_and_wait(browser, button(browser, "Save response"))
     heading(browser, SUBJECT)
     assert "Response recorded." in main_text(browser)
     assert "Answered" in _status_tags(browser)
@@ -112,7 +113,10 @@ def test_a_journalists_enquiry_is_logged_routed_assigned_answered_and_closed(
     assert steps == ["Logged", "Assigned", "Answered", "Closed"]
     screenshot(browser, "11-enquiry-closed")
 
+    # Closed, it leaves the log's opening view, and is in the whole log.
     browser.get(f"{live_server}/enquiries")
+    assert not browser.find_elements(By.CSS_SELECTOR, ".enquiry-table tbody tr")
+    browser.get(f"{live_server}/enquiries?status=all")
     row = browser.find_element(By.CSS_SELECTOR, ".enquiry-table tbody tr")
     assert row.text.startswith(reference)
     assert "closed" in row.text.lower()

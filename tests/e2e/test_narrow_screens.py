@@ -11,7 +11,15 @@ from selenium.webdriver.common.by import By
 from pressoffice.services import previews, rota
 
 from ..factories import create_release, make_enquiry, make_user
-from .steps import page_loaded, screenshot, sign_in_as
+from .steps import (
+    button,
+    click_and_wait,
+    main_text,
+    page_loaded,
+    screenshot,
+    sign_in_as,
+    type_into,
+)
 
 # Wider than the page, or scrolling inside itself without a way in by keyboard
 # (axe's scrollable-region-focusable).
@@ -110,3 +118,17 @@ def test_no_page_scrolls_sideways_at_320_px_and_the_log_is_cards_at_390(
     filters.find_element(By.TAG_NAME, "summary").click()
     assert browser.find_element(By.ID, "q").is_displayed()
     screenshot(browser, "390-enquiries")
+
+    # The duty officer answers the overdue one at the top and closes it in one step.
+    reference = rows[0].find_element(By.TAG_NAME, "a").text
+    click_and_wait(browser, rows[0].find_element(By.TAG_NAME, "a"))
+    box = browser.find_element(By.ID, "response")
+    assert box.rect["width"] >= 390 - 2 * 40, "the response box spans the phone's width"
+    type_into(browser, "response", "We will not comment on response times.")
+    click_and_wait(browser, button(browser, "Reply and close"))
+    assert "Response recorded and enquiry closed." in main_text(browser)
+    assert browser.execute_script(OVERFLOWS) == []
+    screenshot(browser, "390-enquiry-replied-and-closed")
+    browser.get(f"{live_server}/enquiries")
+    page_loaded(browser)
+    assert reference not in main_text(browser)
