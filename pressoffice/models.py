@@ -308,6 +308,72 @@ class PreviewView(db.Model):
     recipient: Mapped[EmbargoRecipient] = relationship(back_populates="views")
 
 
+class Distribution(db.Model):
+    """A release sent to media lists: embargoed copies before the embargo, or the public release
+    at the embargo instant (``domain.distribution``). Its recipients' rows and their outbox
+    messages are the record of its progress; the queue is never asked."""
+
+    __tablename__ = "distributions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("releases.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    # embargoed_copy or on_publication
+    kind: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    # Not before this instant: the embargo, for a release sent when it goes public.
+    send_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    # The lists' names when it was made, so the record reads the same after a list is renamed.
+    list_names: Mapped[list[str]] = mapped_column(sa.JSON, nullable=False, default=list)
+    duplicates: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    # When its messages were written to the outbox (at once, or at the embargo instant).
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str | None] = mapped_column(sa.String(300))
+
+    created_by: Mapped[User] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("kind IN ('embargoed_copy', 'on_publication')", name="kind"),
+        # The sweep: distributions due and not yet written to the outbox.
+        sa.Index("ix_distributions_due", "dispatched_at", "cancelled_at", "send_at"),
+    )
+
+
+class DistributionRecipient(db.Model):
+    """One contact's place in a distribution: skipped (do not contact), waiting for the
+    instant, or written to the outbox, whose row then says queued, sent or failed."""
+
+    __tablename__ = "distribution_recipients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    distribution_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("distributions.id", ondelete="CASCADE"), nullable=False
+    )
+    contact_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("contacts.id", ondelete="SET NULL"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
+    outlet: Mapped[str] = mapped_column(sa.String(120), nullable=False, default="")
+    email: Mapped[str] = mapped_column(sa.String(254), nullable=False, default="")
+    # waiting, queued (see the outbox row), skipped_do_not_contact, cancelled
+    status: Mapped[str] = mapped_column(sa.String(30), nullable=False)
+    outbox_message_id: Mapped[int | None] = mapped_column(sa.Integer, index=True)
+    # An embargoed copy's personal link.
+    embargo_recipient_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("embargo_recipients.id", ondelete="SET NULL")
+    )
+    # The one-click unsubscribe link's token, hashed like every other link's.
+    unsubscribe_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+
+    __table_args__ = (
+        sa.UniqueConstraint("distribution_id", "contact_id", name="uq_distribution_contact"),
+        sa.Index("ix_distribution_recipients_status", "distribution_id", "status"),
+    )
+
+
 class QuoteSignoff(db.Model):
     """A request to the person quoted to approve their quote, and their answer."""
 

@@ -86,6 +86,7 @@ class MalformedRequest(ServiceError):
 
 # Importing a module registers its routes.
 from . import (  # noqa: E402,F401
+    distributions,
     enquiries,
     meta,
     openapi,
@@ -94,3 +95,4 @@ from . import (  # noqa: E402,F401
     releases,
     statements,
 )
+from . import contacts  # noqa: E402,F401

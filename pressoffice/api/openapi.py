@@ -399,6 +399,27 @@ PATHS = {
             tag="previews",
         ),
     },
+    "/api/v1/releases/{release_id}/distributions": {
+        "post": _op(
+            "Send a release to media lists: embargoed copies now, or the release when it goes "
+            "public",
+            {
+                "201": _json(_ref("Distribution"), "The distribution, with its recipients"),
+                **_errors("400", "401", "404", "409", "422"),
+            },
+            body=declared.DISTRIBUTION_INPUT,
+            parameters=[RELEASE_ID],
+            tag="distribution",
+        ),
+    },
+    "/api/v1/releases/{release_id}/distributions/{distribution_id}": {
+        "get": _op(
+            "A distribution's progress: queued, sent, failed, skipped",
+            {"200": _json(_ref("Distribution"), "Its counts"), **_errors("401", "404")},
+            parameters=[RELEASE_ID, _path_param("distribution_id", "integer")],
+            tag="distribution",
+        )
+    },
     "/api/v1/releases/{release_id}/recipients/{recipient_id}": {
         "delete": _op(
             "Revoke a preview link",

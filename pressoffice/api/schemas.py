@@ -303,6 +303,27 @@ SCHEMAS = {
         "type": "object",
         "properties": {"id": {"type": "integer"}, "preview_url": {"type": "string"}},
     },
+    "Distribution": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "release_id": {"type": "integer"},
+            "kind": {"type": "string", "enum": ["embargoed_copy", "on_publication"]},
+            "status": {
+                "type": "string",
+                "enum": ["scheduled", "sending", "sent", "sent with failures", "cancelled"],
+            },
+            "send_at": {"type": "string", "format": "date-time"},
+            "lists": {"type": "array", "items": {"type": "string"}},
+            "recipients": {"type": "integer"},
+            "waiting": {"type": "integer"},
+            "queued": {"type": "integer"},
+            "sent": {"type": "integer"},
+            "failed": {"type": "integer"},
+            "cancelled": {"type": "integer"},
+            "skipped_do_not_contact": {"type": "integer"},
+        },
+    },
     "QA": {
         "type": "object",
         "required": ["question", "answer"],
@@ -599,6 +620,34 @@ RECIPIENT_INPUT = Body(
     ),
     unknown="This field is not part of a recipient",
     list_unknown=True,
+)
+
+DISTRIBUTION_INPUT = Body(
+    _object(
+        {
+            "list_ids": {
+                "type": "array",
+                "items": {"type": "integer", "minimum": 1},
+                "minItems": 1,
+                "maxItems": 50,
+                "description": "The media lists to send to; each contact gets one message",
+            },
+            "kind": {
+                "type": "string",
+                "enum": ["embargoed_copy", "on_publication"],
+                "description": "embargoed_copy: personal embargoed links now; on_publication: "
+                "the public release at the embargo instant (at once if already public)",
+            },
+        },
+        "list_ids",
+        "kind",
+    ),
+    unknown="This field is not part of a distribution",
+    list_unknown=True,
+    wrong_type={
+        "list_ids": "Lists are named by their numbers, in a list",
+        "kind": "Kind is embargoed_copy or on_publication",
+    },
 )
 
 # Fields of an enquiry's answer that the server sets: a caller is told so, not just refused.

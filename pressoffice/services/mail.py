@@ -64,6 +64,15 @@ def send_preview_link(
     name: str, email: str, outlet: str, title: str, embargo_until: datetime, url: str
 ) -> bool:
     """Email a journalist their personal link to an embargoed release."""
+    subject, body = preview_link_letter(name, outlet, title, embargo_until, url)
+    return send_message(name, email, subject, body)
+
+
+def preview_link_letter(
+    name: str, outlet: str, title: str, embargo_until: datetime, url: str
+) -> tuple[str, str]:
+    """The subject and plain-text body of a journalist's embargoed link, whether it is sent at
+    once or goes through the outbox with a distribution."""
     office = current_app.config.get("PRESS_OFFICE_NAME") or "The press office"
     body = (
         f"Dear {name},\n\n"
@@ -74,7 +83,7 @@ def send_preview_link(
         "You will be asked to accept the embargo terms before the release opens. Nothing in it "
         "may be published, broadcast or shared before the embargo lifts.\n"
     )
-    return send_message(name, email, f"Embargoed: {title}", body)
+    return f"Embargoed: {title}", body
 
 
 def send_signoff_link(name: str, email: str, title: str, url: str) -> bool:

@@ -212,7 +212,7 @@ def update_release(
         revision = save_revision(release, content, actor, now)
         comment = None
         if status in ("in_review", "approved", "scheduled"):
-            comment = _void_approval(release, actor, status)
+            comment = _void_approval(release, actor, status, now)
         record_event(
             release,
             actor,
@@ -233,8 +233,9 @@ _VOID_WHY = {
 }
 
 
-def _void_approval(release: Release, editor: User, status: str) -> str:
-    """Send a release that was in review, approved or scheduled back to draft, and say why."""
+def _void_approval(release: Release, editor: User, status: str, now: datetime) -> str:
+    """Send a release that was in review, approved or scheduled back to draft, and say why;
+    whatever was waiting to be sent to media lists is cancelled with it."""
     notice = (
         f"{editor.name} edited this release {_VOID_WHY[status]}, so it is back to draft"
         + (", its approval is void" if status in ("approved", "scheduled") else "")
@@ -250,6 +251,10 @@ def _void_approval(release: Release, editor: User, status: str) -> str:
     release.embargo_until = None
     release.published_at = None
     release.notice = notice
+    if status == "scheduled":
+        from ..distributions import follow_release
+
+        follow_release(release, now)
     return notice
 
 
@@ -288,7 +293,7 @@ def record_attachment_change(
     revision = save_revision(release, content, actor, now)
     comment = change_note
     if status in ("in_review", "approved", "scheduled"):
-        comment = _void_approval(release, actor, status)
+        comment = _void_approval(release, actor, status, now)
     record_event(
         release,
         actor,

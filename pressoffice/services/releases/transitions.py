@@ -251,6 +251,7 @@ def schedule_release(
         comment=note,
         revision=latest,
     )
+    _follow_distributions(release, now)
     return release
 
 
@@ -282,6 +283,7 @@ def unschedule_release(
         comment=(comment or "").strip(),
         revision=latest,
     )
+    _follow_distributions(release, now)
     return release
 
 
@@ -312,6 +314,7 @@ def withdraw_release(
         comment=reason,
         revision=latest,
     )
+    _follow_distributions(release, now)
     return release
 
 
@@ -347,7 +350,16 @@ def break_embargo(
         comment=reason + (f". Recipients to follow up: {recipients}" if recipients else ""),
         revision=latest,
     )
+    _follow_distributions(release, now)
     return release
+
+
+def _follow_distributions(release: Release, now: datetime) -> None:
+    """What waits to be sent to media lists follows the release: a moved embargo moves it; a
+    release unscheduled or withdrawn cancels what has not gone; published early sends now."""
+    from ..distributions import follow_release
+
+    follow_release(release, now)
 
 
 TRANSITIONS = {
