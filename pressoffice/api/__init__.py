@@ -95,4 +95,3 @@ from . import (  # noqa: E402,F401
     releases,
     statements,
 )
-from . import contacts  # noqa: E402,F401
