@@ -17,6 +17,7 @@ from . import (  # noqa: E402,F401
     releases,
     statements,
 )
+from . import forward_look, release_print  # noqa: E402,F401
 from . import distributions  # noqa: E402,F401
 from . import forward_look, release_print  # noqa: E402,F401
 from . import contacts  # noqa: E402,F401

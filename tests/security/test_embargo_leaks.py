@@ -215,3 +215,59 @@ def test_a_link_that_must_show_nothing_answers_exactly_as_a_missing_page(
 def test_malformed_link_tokens_answer_as_a_missing_page(client, token):
     assert client.get(f"/preview/{token}").status_code == 404
     assert client.get(f"/signoff/{token}").status_code == 404
+
+
+# --- the public release calendar --------------------------------------------------------------
+
+ANNOUNCED_TITLE = "Children's services inspection report"
+UNANNOUNCED = "Unannounced-marmoset-visit"
+
+
+def test_the_release_calendar_shows_an_announced_entry_by_its_public_title_only(
+    app, client, officer, embargoed
+):
+    from pressoffice.services import forward_look
+
+    release, file = embargoed
+    # Planned under the release's own secret headline, then announced under a public title and
+    # linked to the embargoed release; another entry never announced.
+    entry = forward_look.create_entry(
+        actor=officer,
+        title="Zebra crossing secret (staff title)",
+        owner_id=officer.id,
+        day="1",
+        month="12",
+        year="2016",
+        at="00:01",
+        status="confirmed",
+        announced="yes",
+        public_title=ANNOUNCED_TITLE,
+        notes="The okapi briefing for the capybara desk",
+    )
+    from pressoffice.extensions import db
+    from pressoffice.models import PlannedEntry
+
+    with db.session.begin():
+        db.session.get(PlannedEntry, entry.id).release_id = release.id
+    forward_look.create_entry(
+        actor=officer,
+        title=UNANNOUNCED,
+        owner_id=officer.id,
+        day="2",
+        month="12",
+        year="2016",
+        status="confirmed",
+        notes="Narwhal notes",
+    )
+
+    calendar = client.get("/calendar")
+    assert ANNOUNCED_TITLE.encode() in calendar.data.replace(b"&#39;", b"'")
+    assert b"Thursday 1 December 2016" in calendar.data
+    # The unannounced entry is not there at all, not even as a date.
+    assert b"Friday 2 December 2016" not in calendar.data
+    token = links.new_token()
+    for url in _public_get_urls(app, release.slug, file.id, token):
+        response = client.get(url)
+        assert _leaks(response) == [], f"GET {url} shows {_leaks(response)}"
+        assert UNANNOUNCED.lower().encode() not in response.get_data().lower(), url
+        assert b"staff title" not in response.get_data(), url
