@@ -25,8 +25,9 @@ def dispatch_distribution(distribution_id: int) -> None:
 
     with task_context():
         outcome, later = dispatch(distribution_id)
-    if outcome == "waiting" and later is not None:
-        # Too early (the embargo was moved later): ask again at the new instant.
+    if outcome == "waiting" and later is not None and later > datetime.now(UTC):
+        # Too early (the embargo was moved later): ask again at the new instant. Moving the
+        # embargo queues a job for the new instant too; the second to run finds nothing to do.
         enqueue_dispatch(distribution_id, later)
 
 

@@ -52,12 +52,13 @@ def due_distributions(now: datetime | None = None) -> list[tuple[int, datetime]]
     """Distributions whose instant has come and whose messages are not written yet: the
     sweep hands them to the queue again, in case the scheduled job was lost."""
     now = clock.instant(now)
-    return list(
-        db.session.execute(
+    return [
+        tuple(row)
+        for row in db.session.execute(
             sa.select(Distribution.id, Distribution.send_at).where(
                 Distribution.dispatched_at.is_(None),
                 Distribution.cancelled_at.is_(None),
                 Distribution.send_at <= now,
             )
-        ).tuples()
-    )
+        )
+    ]

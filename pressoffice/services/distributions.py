@@ -378,14 +378,15 @@ def release_distributions(release_id: int, now: datetime | None = None) -> list[
 
 def lists_to_choose() -> list[tuple[int, str, int]]:
     """Every list with its number of members, for the form: (id, name, members)."""
-    return list(
-        db.session.execute(
+    return [
+        tuple(row)
+        for row in db.session.execute(
             sa.select(ContactList.id, ContactList.name, sa.func.count(ContactListMember.contact_id))
             .outerjoin(ContactListMember, ContactListMember.list_id == ContactList.id)
             .group_by(ContactList.id, ContactList.name)
             .order_by(ContactList.name)
-        ).tuples()
-    )
+        )
+    ]
 
 
 # --- handing the instant to the queue once the transaction commits ------------------------------

@@ -36,6 +36,9 @@ PUBLIC_ENDPOINTS = {
     "preview.attachment": "per-journalist embargoed link: the secret token is the permission",
     "signoff.view": "per-speaker quote sign-off link: the secret token is the permission",
     "signoff.answer": "per-speaker quote sign-off link: the secret token is the permission",
+    "public.unsubscribe": "one-click unsubscribe: the secret token is the permission",
+    "public.unsubscribe_confirm": "one-click unsubscribe (RFC 8058, posted by mail clients "
+    "without a session or CSRF token): the secret token is the permission",
 }
 
 # Pages for any signed-in person, whatever their role.

@@ -1,0 +1,91 @@
+"""A release sent to media lists, end to end: the job queue writes the messages at the embargo
+instant and delivers them over real SMTP, each contact once, with one-click unsubscribe."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from pressoffice.jobs.distribution import sweep_distributions_now
+from pressoffice.services import distributions, previews
+from tests.conftest import DEFAULT_NOW
+from tests.factories import create_release
+from tests.services.test_distributions import make_list
+
+EMBARGO = DEFAULT_NOW + timedelta(hours=1)
+
+
+@pytest.fixture
+def media_list(app_ctx):
+    return make_list(
+        "Crime reporters",
+        [
+            ("Amy Archer", "amy@echo.example", False),
+            ("Ben Bell", "ben@echo.example", False),
+            ("Cat Cole", "cat@echo.example", True),
+        ],
+    )
+
+
+def test_the_public_release_reaches_each_contact_once_at_the_embargo_and_not_before(
+    media_list, officer, smtp_server, queue, clock
+):
+    release = create_release(
+        state="scheduled",
+        author=officer,
+        embargo_until=EMBARGO,
+        notes=["The survey ran in October."],
+    )
+    made = distributions.create_distribution(
+        release.id, actor=officer, list_ids=[media_list], kind="on_publication"
+    )
+    queue.run()  # the job for the embargo instant, run early: it must send nothing
+    assert smtp_server.messages == []
+
+    clock.set(EMBARGO)
+    assert sweep_distributions_now() == 1
+    queue.run()
+    assert sorted(smtp_server.recipients) == ["amy@echo.example", "ben@echo.example"]
+    message = smtp_server.to("amy@echo.example")[0]
+    assert message["Subject"] == release.title
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert re.fullmatch(r"<\S+/unsubscribe/[A-Za-z0-9_-]{43}>", message["List-Unsubscribe"])
+    assert "Notes to editors" in message.get_body(("plain",)).get_content()
+    assert "The survey ran in October." in message.get_body(("html",)).get_content()
+
+    assert sweep_distributions_now() == 0
+    queue.run()
+    assert len(smtp_server.messages) == 2
+    progress = distributions.distribution_progress(release.id, made.id)
+    assert (progress.status, progress.sent, progress.skipped_do_not_contact) == ("sent", 2, 1)
+
+
+def test_embargoed_copies_arrive_with_each_contacts_own_link(
+    media_list, officer, smtp_server, queue
+):
+    release = create_release(state="scheduled", author=officer, embargo_until=EMBARGO)
+    distributions.create_distribution(
+        release.id, actor=officer, list_ids=[media_list], kind="embargoed_copy"
+    )
+    queue.run()
+    assert sorted(smtp_server.recipients) == ["amy@echo.example", "ben@echo.example"]
+    for address in ("amy@echo.example", "ben@echo.example"):
+        text = smtp_server.to(address)[0].get_body(("plain",)).get_content()
+        token = re.search(r"/preview/([A-Za-z0-9_-]{43})", text).group(1)
+        assert previews.open_preview(token).recipient.email == address
+
+
+def test_a_server_refusal_is_shown_with_its_reason(media_list, officer, smtp_server, queue):
+    release = create_release(state="published", author=officer)
+    smtp_server.refuse_next("550 5.1.1 Mailbox unavailable")
+    made = distributions.create_distribution(
+        release.id, actor=officer, list_ids=[media_list], kind="on_publication"
+    )
+    queue.run()
+    progress = distributions.distribution_progress(release.id, made.id)
+    assert (progress.sent, progress.failed) == (1, 1)
+    [(_name, _email, reason)] = progress.failures
+    assert "Mailbox unavailable" in reason
+    assert progress.status == "sent with failures"
