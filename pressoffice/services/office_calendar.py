@@ -22,10 +22,12 @@ from ..extensions import db
 from ..models import OfficeException, User
 from ..timefmt import iso_utc
 from .errors import NotFound, ValidationFailed
+from .public_freshness import public_change_token
 from .unit_of_work import unit_of_work
 
 # How far ahead the contact page looks for the next opening.
 LOOKAHEAD_DAYS = 21
+_KEPT_YEARS = "pressoffice.office_exceptions_by_year"
 
 
 def _as_exception(row: OfficeException) -> CalendarException:
@@ -34,9 +36,38 @@ def _as_exception(row: OfficeException) -> CalendarException:
     )
 
 
+def _exceptions_between(first_day: date, last_day: date) -> list[CalendarException] | None:
+    """The admin's exceptions between the two London dates, read a whole year at a time and
+    kept under the public-change token read first (a closure added or removed changes it), so
+    a route asks the database only for that token. None when the token is missing."""
+    token = public_change_token()
+    if token is None:
+        return None
+    kept = current_app.extensions.setdefault(_KEPT_YEARS, {})
+    found: list[CalendarException] = []
+    for year in range(first_day.year, last_day.year + 1):
+        exceptions = kept.get((token, year))
+        if exceptions is None:
+            rows = db.session.scalars(
+                sa.select(OfficeException).where(
+                    OfficeException.day >= date(year, 1, 1),
+                    OfficeException.day <= date(year, 12, 31),
+                )
+            )
+            if len(kept) >= 64:
+                kept.clear()
+            exceptions = kept[(token, year)] = tuple(_as_exception(r) for r in rows)
+        found.extend(e for e in exceptions if first_day <= e.day <= last_day)
+    return found
+
+
 def office_calendar(first_day: date | None = None, last_day: date | None = None) -> OfficeCalendar:
     """The calendar from the settings, with the admin's exceptions between the two London
     dates (all of them when no dates are given)."""
+    if first_day is not None and last_day is not None:
+        exceptions = _exceptions_between(first_day, last_day)
+        if exceptions is not None:
+            return OfficeCalendar.from_config(current_app.config, exceptions)
     query = sa.select(OfficeException)
     if first_day is not None:
         query = query.where(OfficeException.day >= first_day)

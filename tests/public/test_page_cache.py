@@ -243,3 +243,24 @@ def test_an_office_hours_setting_is_part_of_the_kept_page(client, app, clock, mo
     monkeypatch.setitem(app.config, "OFFICE_HOURS_START", time(11, 0))
 
     assert client.get("/api/v1/routing").get_json()["route"] == "out_of_hours"
+
+
+def test_the_office_calendar_kept_by_year_follows_closures_added_and_removed(client, admin, clock):
+    asked = "/api/v1/routing?at=2016-12-27T10:00:00Z"  # a Tuesday, a bank holiday in 2016
+    other_day = "/api/v1/routing?at=2016-12-14T10:00:00Z"
+    assert client.get(other_day).get_json()["route"] == "office_hours"
+
+    closure = office_calendar.add_exception(
+        day=date(2016, 12, 14),
+        kind="closed",
+        reason="Staff training",
+        starts=None,
+        ends=None,
+        actor=admin,
+        now=clock(),
+    )
+    assert client.get(other_day).get_json()["route"] == "out_of_hours"
+    assert client.get(asked).get_json()["route"] == "out_of_hours"
+
+    office_calendar.remove_exception(closure.id)
+    assert client.get(other_day).get_json()["route"] == "office_hours"
