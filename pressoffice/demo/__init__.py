@@ -41,6 +41,7 @@ def _feature_seeders():
         ("pressoffice.demo.releases", "seed_releases"),
         ("pressoffice.demo.enquiries", "seed_enquiries"),
         ("pressoffice.demo.links", "seed_links"),
+        ("pressoffice.demo.forward_look", "seed_forward_look"),
     ):
         try:
             module = importlib.import_module(module_name)

@@ -121,6 +121,20 @@ def planned_instant(day: date, at: time | None) -> datetime | None:
     return datetime.combine(day, at, tzinfo=LONDON).astimezone(UTC)
 
 
+def describe_planned(day: date | None, at: time | None = None) -> str:
+    """A planned date and time in words, with the UK zone it falls in: 'Friday 11 December
+    2026, 00:01 GMT'; the date alone when there is no time."""
+    if day is None:
+        return ""
+    words = f"{day:%A} {day.day} {day:%B %Y}"
+    if at is None:
+        return words
+    if wall_time_problem(day, at):
+        return f"{words}, {at:%H:%M} UK time"
+    zone = datetime.combine(day, at, tzinfo=LONDON).tzname()
+    return f"{words}, {at:%H:%M} {zone}"
+
+
 # --- reading what was typed -----------------------------------------------------------------
 
 

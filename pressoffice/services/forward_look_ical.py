@@ -49,8 +49,7 @@ def _when(event: Event, day: date, instant: datetime | None) -> None:
 
 
 def _day_words(day: date, at=None) -> str:
-    words = f"{day:%A} {day.day} {day:%B %Y}"
-    return f"{words}, {at:%H:%M} UK time" if at else words
+    return rules.describe_planned(day, at)
 
 
 def staff_calendar(
@@ -106,8 +105,10 @@ def public_calendar(entries: list[PublicEntry], *, office: str, host: str, now: 
             if change.action == "move":
                 lines.append(
                     f"Moved from {_day_words(change.from_day, change.from_at)} to "
-                    f"{_day_words(change.to_day, change.to_at)}: {change.reason}"
+                    f"{_day_words(change.to_day, change.to_at)}"
                 )
+                if change.reason:
+                    lines[-1] += f": {change.reason}"
             else:
                 lines.append(f"Cancelled: {change.reason}")
         event.add("description", "\n".join(lines))

@@ -377,6 +377,11 @@ def _uk_clock(instant) -> str:
     return uk_wall(instant) if instant is not None else ""
 
 
+@bp.app_template_global("planned_when")
+def _planned_when(day, at=None) -> str:
+    return rules.describe_planned(day, at)
+
+
 @bp.app_template_global("planned_entry_for")
 def _planned_entry_for(release_id: int):
     """The planned entry a release was written for, for the release page's links."""

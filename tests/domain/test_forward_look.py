@@ -371,3 +371,17 @@ def test_each_day_lists_all_day_entries_first_then_by_time_and_cancelled_last():
     assert [i.title for i in days[1].items] == ["Whole day", "Early", "Late", "Dropped"]
     assert sum(len(d.items) for d in days) == 4
     assert [d.is_weekend for d in days] == [False] * 5 + [True] * 2
+
+
+@pytest.mark.parametrize(
+    ("day", "at", "words"),
+    [
+        (date(2016, 12, 6), None, "Tuesday 6 December 2016"),
+        (date(2016, 12, 6), time(9, 30), "Tuesday 6 December 2016, 09:30 GMT"),
+        (date(2016, 6, 14), time(9, 30), "Tuesday 14 June 2016, 09:30 BST"),
+        (date(2016, 10, 30), time(0, 59), "Sunday 30 October 2016, 00:59 BST"),
+        (date(2016, 10, 30), time(2, 0), "Sunday 30 October 2016, 02:00 GMT"),
+    ],
+)
+def test_a_planned_time_is_told_with_the_uk_zone_it_falls_in(day, at, words):
+    assert rules.describe_planned(day, at) == words

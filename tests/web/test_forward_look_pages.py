@@ -130,8 +130,8 @@ def test_changing_a_confirmed_date_asks_for_the_reason_and_shows_it_on_the_timel
     text = _text(done)
     assert "Date changed: now Thursday 8 December 2016 at 09:30" in text
     assert (
-        "Date changed: from Tuesday 6 December 2016, 09:30 to Thursday 8 December 2016, 09:30"
-        in text
+        "Date changed: from Tuesday 6 December 2016, 09:30 GMT "
+        "to Thursday 8 December 2016, 09:30 GMT" in text
     )
     assert "The inspectorate moved publication" in text
 
@@ -312,7 +312,10 @@ def test_the_public_calendar_shows_announced_entries_and_reasons_only(client, of
     )
     assert "Unannounced" not in text
     assert "Northshire" not in text and "regional press" not in text
-    assert "Moved from Tuesday 6 December 2016, 09:30 to Thursday 8 December 2016, 09:30" in text
+    assert (
+        "Moved from Tuesday 6 December 2016, 09:30 GMT to Thursday 8 December 2016, 09:30 GMT"
+        in text
+    )
     assert "Printers" in text
     assert response.headers["Cache-Control"].startswith("public, max-age=")
     assert "Release calendar" in text  # in the public menu
