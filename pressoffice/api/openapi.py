@@ -478,3 +478,85 @@ def openapi_document() -> dict:
 @public
 def openapi():
     return jsonify(openapi_document())
+
+
+# --- media contacts and lists -----------------------------------------------------------------
+
+CONTACT_ID = _path_param("contact_id", "integer", "The contact's number")
+LIST_ID = _path_param("list_id", "integer", "The list's number")
+PATHS.update(
+    {
+        "/api/v1/contacts": {
+            "get": _op(
+                "Find media contacts",
+                {
+                    "200": {"description": "A page of contacts, by name"},
+                    **_errors("401", "422"),
+                },
+                parameters=[
+                    _query("q", "words in the name, outlet or email address"),
+                    _page("page", 1_000_000, "page number"),
+                    _page("per_page", 200, "contacts per page (default 50)"),
+                ],
+                tag="contacts",
+            ),
+            "post": _op(
+                "Add a media contact",
+                {"201": _json(_ref("Contact"), "Created"), **_errors("400", "401", "422")},
+                body=declared.CONTACT_INPUT,
+                tag="contacts",
+            ),
+        },
+        "/api/v1/contacts/{contact_id}": {
+            "get": _op(
+                "One media contact",
+                {"200": _json(_ref("Contact"), "The contact"), **_errors("401", "404")},
+                parameters=[CONTACT_ID],
+                tag="contacts",
+            ),
+            "patch": _op(
+                "Change some of a contact's details",
+                {
+                    "200": _json(_ref("Contact"), "Saved"),
+                    **_errors("400", "401", "404", "409", "422"),
+                },
+                body=declared.CONTACT_PATCH,
+                parameters=[CONTACT_ID],
+                tag="contacts",
+            ),
+        },
+        "/api/v1/lists": {
+            "get": _op(
+                "Lists of media contacts, by name",
+                {"200": {"description": "Every list"}, **_errors("401")},
+                tag="contacts",
+            ),
+            "post": _op(
+                "Make a list",
+                {"201": _json(_ref("ContactList"), "Created"), **_errors("400", "401", "422")},
+                body=declared.CONTACT_LIST_INPUT,
+                tag="contacts",
+            ),
+        },
+        "/api/v1/lists/{list_id}": {
+            "get": _op(
+                "One list and its members",
+                {"200": _json(_ref("ContactList"), "The list"), **_errors("401", "404")},
+                parameters=[LIST_ID],
+                tag="contacts",
+            ),
+        },
+        "/api/v1/lists/{list_id}/members": {
+            "post": _op(
+                "Put contacts on a list",
+                {
+                    "200": _json(_ref("ContactList"), "The list with its members"),
+                    **_errors("400", "401", "404", "422"),
+                },
+                body=declared.CONTACT_LIST_MEMBERS_INPUT,
+                parameters=[LIST_ID],
+                tag="contacts",
+            ),
+        },
+    }
+)

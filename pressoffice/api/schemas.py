@@ -796,3 +796,158 @@ STATEMENT_ACTIONS = {
         "reason",
     ),
 }
+
+
+# --- media contacts and lists -----------------------------------------------------------------
+
+CONSENT_BASES = ["legitimate_interests", "consent", "public_task"]
+CONTACT_FIELDS = {
+    "name": _text(120, required=True),
+    "outlet": _text(120),
+    "email": {"type": "string", "format": "email", "maxLength": 254, "nullable": True},
+    "phone": {
+        "type": "string",
+        "maxLength": 40,
+        "nullable": True,
+        "description": "Any common format; a number without a country code is read as a UK "
+        "number. Answered in E.164, like +442079460000",
+    },
+    "beats": {
+        "type": "array",
+        "items": _text(60, required=True),
+        "maxItems": 20,
+        "description": "What they cover; repeats (in any case) are kept once",
+    },
+    "consent_basis": {
+        "type": "string",
+        "enum": CONSENT_BASES,
+        "description": "The UK GDPR lawful basis the office holds their details on (default "
+        "legitimate_interests)",
+    },
+    "consent_at": {
+        "type": "string",
+        "format": "date",
+        "nullable": True,
+        "description": "YYYY-MM-DD: when they consented or the basis was recorded; not future",
+    },
+    "do_not_contact": {
+        "type": "boolean",
+        "description": "Always wins: nothing is sent to them, whatever list they are on",
+    },
+    "do_not_contact_reason": {
+        **_text(500),
+        "nullable": True,
+        "description": "Required when do_not_contact is true, refused otherwise",
+    },
+}
+SCHEMAS.update(
+    {
+        "ContactInput": _object(CONTACT_FIELDS, "name"),
+        "ContactPatch": _object(
+            CONTACT_FIELDS,
+            description="Changes only the fields it names (null clears an optional one). The "
+            "read-only fields of a contact's answer may be sent back unchanged.",
+        ),
+        "Contact": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"},
+                **CONTACT_FIELDS,
+                "do_not_contact_at": {"type": "string", "format": "date-time", "nullable": True},
+                "may_contact": {
+                    "type": "boolean",
+                    "description": "Whether anything may be sent to them now: not do not "
+                    "contact, details not removed, an email address held",
+                },
+                "last_used_at": {"type": "string", "format": "date-time", "nullable": True},
+                "anonymised_at": {"type": "string", "format": "date-time", "nullable": True},
+                "lists": {"type": "array", "items": {"type": "object"}},
+                "created_at": {"type": "string", "format": "date-time"},
+                "updated_at": {"type": "string", "format": "date-time"},
+            },
+        },
+        "ContactListInput": _object({"name": _text(120, required=True)}, "name"),
+        "ContactList": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"},
+                "name": {"type": "string"},
+                "members": {
+                    "type": "array",
+                    "items": {"type": "integer"},
+                    "description": "The contacts on the list, by number, in the order added",
+                },
+                "may_contact": {
+                    "type": "integer",
+                    "description": "How many members may be sent anything now",
+                },
+                "created_at": {"type": "string", "format": "date-time"},
+                "updated_at": {"type": "string", "format": "date-time"},
+            },
+        },
+        "ContactListMembersInput": _object(
+            {
+                "contact_ids": {
+                    "type": "array",
+                    "items": {"type": "integer", "minimum": 1},
+                    "minItems": 1,
+                    "maxItems": 5000,
+                    "description": "Contacts to add; those already on the list stay as they are",
+                }
+            },
+            "contact_ids",
+        ),
+    }
+)
+
+NOT_PART_OF_A_CONTACT = "This field is not part of a contact"
+CONTACT_WRONG_TYPE = {
+    "name": "Name must be text",
+    "outlet": "Outlet must be text",
+    "email": "Email address must be text",
+    "phone": "Phone number must be text",
+    "beats": 'Beats must be a list of text, like ["Health", "Education"]',
+    "consent_basis": "The basis must be one of " + ", ".join(CONSENT_BASES),
+    "consent_at": "The date must be text, like 2026-03-31",
+    "do_not_contact": "Do not contact must be true or false",
+    "do_not_contact_reason": "The reason must be text",
+}
+# Fields of a contact's answer that a client may send back unchanged; they are not edits.
+CONTACT_READ_ONLY = frozenset(
+    {
+        "id",
+        "do_not_contact_at",
+        "may_contact",
+        "last_used_at",
+        "anonymised_at",
+        "lists",
+        "created_at",
+        "updated_at",
+        "url",
+    }
+)
+CONTACT_INPUT = Body(
+    SCHEMAS["ContactInput"],
+    unknown=NOT_PART_OF_A_CONTACT,
+    list_unknown=True,
+    wrong_type=CONTACT_WRONG_TYPE,
+)
+CONTACT_PATCH = Body(
+    SCHEMAS["ContactPatch"],
+    unknown=NOT_PART_OF_A_CONTACT,
+    list_unknown=True,
+    wrong_type=CONTACT_WRONG_TYPE,
+    sent_back=CONTACT_READ_ONLY,
+)
+CONTACT_LIST_INPUT = Body(
+    SCHEMAS["ContactListInput"],
+    unknown="This field is not part of a list",
+    list_unknown=True,
+    wrong_type={"name": "The list's name must be text"},
+)
+CONTACT_LIST_MEMBERS_INPUT = Body(
+    SCHEMAS["ContactListMembersInput"],
+    unknown="This field is not part of adding members",
+    list_unknown=True,
+    wrong_type={"contact_ids": "Give a list of contact numbers, each a whole number"},
+)
