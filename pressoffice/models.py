@@ -581,6 +581,9 @@ class Statement(db.Model):
     spokesperson_role: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
     background: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     review_by: Mapped[date | None] = mapped_column(sa.Date, index=True)
+    # Always empty: the one release a statement could serve before it could serve several
+    # (statement_releases holds the links now). Kept because dropping it would rebuild the
+    # table on SQLite.
     release_id: Mapped[int | None] = mapped_column(sa.ForeignKey("releases.id"), index=True)
 
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
@@ -595,16 +598,58 @@ class Statement(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
+    # Publication in the newsroom (optional): None until published, then published or
+    # withdrawn. The public only ever sees the approved revision named by public_revision_id
+    # (a plain integer, as for releases), and the address is fixed at the first publication.
+    publication: Mapped[str | None] = mapped_column(sa.String(20), index=True)
+    slug: Mapped[str | None] = mapped_column(sa.String(120), unique=True, index=True)
+    public_revision_id: Mapped[int | None] = mapped_column(sa.Integer)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # When the public last saw new words (the first publication, or a re-approved edit).
+    public_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawal_reason: Mapped[str | None] = mapped_column(sa.Text)
+
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     last_editor: Mapped[User] = relationship(foreign_keys=[last_editor_id])
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
-    release: Mapped[Release | None] = relationship()
+    release_links: Mapped[list[StatementRelease]] = relationship(
+        order_by="StatementRelease.position",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+    public_revision: Mapped[StatementRevision | None] = relationship(
+        primaryjoin="foreign(Statement.public_revision_id) == StatementRevision.id",
+        post_update=True,
+    )
+
+    @property
+    def release_ids(self) -> list[int]:
+        """The releases the working copy serves, in its order."""
+        return [link.release_id for link in self.release_links]
 
     __table_args__ = (
         sa.CheckConstraint(
             "state IN ('draft', 'in_review', 'approved', 'retired')", name="statement_state"
         ),
     )
+
+
+class StatementRelease(db.Model):
+    """A release a statement serves, in the order the statement lists them (any number). The
+    working copy's links: each revision keeps its own list in its content."""
+
+    __tablename__ = "statement_releases"
+
+    statement_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True
+    )
+    release_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("releases.id"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+
+    release: Mapped[Release] = relationship()
 
 
 class StatementRevision(db.Model):

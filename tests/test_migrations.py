@@ -47,3 +47,59 @@ def test_upgrade_from_an_empty_database_reaches_the_head(tmp_path):
     assert version == head
     assert {"users", "releases", "enquiries", "api_tokens"} <= tables
     assert "user" not in tables
+
+
+def test_the_release_a_statement_served_becomes_its_first_link(tmp_path):
+    """Migration 0018: each statement's single linked release moves into statement_releases,
+    and going back keeps the first link."""
+    from flask_migrate import downgrade, upgrade
+
+    from pressoffice import create_app
+
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'l.db'}"})
+    with app.app_context():
+        upgrade(revision="0016")
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO users (id, email, name, role, password_hash, active, created_at) "
+                "VALUES (1, 'a@example.org', 'A', 'officer', 'x', 1, '2016-11-29 10:00:00')"
+            )
+            connection.exec_driver_sql(
+                "INSERT INTO releases (id, slug, state, version, title, summary, body, quotes, "
+                "links, notes, author_id, last_editor_id, created_at, updated_at) VALUES "
+                "(7, 'r', 'draft', 1, 'R', '', '', '[]', '[]', '[]', 1, 1, "
+                "'2016-11-29 10:00:00', '2016-11-29 10:00:00')"
+            )
+            for sid, release_id in ((1, 7), (2, None)):
+                connection.exec_driver_sql(
+                    "INSERT INTO statements (id, state, version, title, topics, lines, qa, "
+                    "statement, spokesperson, spokesperson_role, background, release_id, "
+                    "author_id, last_editor_id, created_at, updated_at) VALUES "
+                    f"({sid}, 'draft', 1, 'S', '[]', '[]', '[]', '', '', '', '', "
+                    f"{release_id or 'NULL'}, 1, 1, '2016-11-29 10:00:00', '2016-11-29 10:00:00')"
+                )
+                connection.exec_driver_sql(
+                    "INSERT INTO statement_revisions (statement_id, number, content, "
+                    "content_hash, editor_id, created_at) VALUES "
+                    f"({sid}, 1, '{{}}', 'h', 1, '2016-11-29 10:00:00')"
+                )
+        upgrade(revision="0018")
+        with db.engine.connect() as connection:
+            links = connection.exec_driver_sql(
+                "SELECT statement_id, release_id, position FROM statement_releases"
+            ).all()
+            columns = {c["name"] for c in sa.inspect(connection).get_columns("statements")}
+            old_links = connection.exec_driver_sql("SELECT release_id FROM statements").all()
+            revisions = connection.exec_driver_sql(
+                "SELECT count(*) FROM statement_revisions"
+            ).scalar()
+        assert links == [(1, 7, 0)]
+        assert old_links == [(None,), (None,)]
+        assert "publication" in columns
+        assert revisions == 2  # the statements table is added to, never rebuilt
+        downgrade(revision="0016")
+        with db.engine.connect() as connection:
+            kept = connection.exec_driver_sql(
+                "SELECT id, release_id FROM statements ORDER BY id"
+            ).all()
+        assert kept == [(1, 7), (2, None)]

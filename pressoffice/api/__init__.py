@@ -86,7 +86,6 @@ class MalformedRequest(ServiceError):
 
 # Importing a module registers its routes.
 from . import (  # noqa: E402,F401
-    contacts,
     distributions,
     enquiries,
     meta,

@@ -351,7 +351,17 @@ PATHS = {
         "request-changes", "Send back with a comment (required)"
     ),
     "/api/v1/statements/{statement_id}/retire": _statement_action(
-        "retire", "Retire with a reason (required)"
+        "retire", "Retire with a reason (required); a published statement is withdrawn first"
+    ),
+    "/api/v1/statements/{statement_id}/publish": _statement_action(
+        "publish",
+        "Publish the approved on-the-record statement in the newsroom (its own page, the list "
+        "and the feed); an edit reaches the page only once approved again",
+    ),
+    "/api/v1/statements/{statement_id}/withdraw": _statement_action(
+        "withdraw",
+        "Withdraw from the newsroom with a public reason (required; approver or admin): the "
+        "page stays with the notice, out of the list and the feed",
     ),
     "/api/v1/statements/{statement_id}/history": {
         "get": _op(

@@ -117,11 +117,12 @@ STATEMENT_CONTENT = {
         "nullable": True,
         "description": "YYYY-MM-DD: after this date in London the statement needs review",
     },
-    "release_id": {
-        "type": "integer",
-        "minimum": 1,
+    "release_ids": {
+        "type": "array",
+        "maxItems": 20,
+        "items": {"type": "integer", "minimum": 1},
         "nullable": True,
-        "description": "The release the statement serves",
+        "description": "The releases the statement serves, in order (any number up to 20)",
     },
 }
 
@@ -350,7 +351,7 @@ SCHEMAS = {
             "id": {"type": "integer"},
             **{name: {**field, "nullable": False} for name, field in STATEMENT_CONTENT.items()},
             "review_by": {"type": "string", "format": "date", "nullable": True},
-            "release_id": {"type": "integer", "nullable": True},
+            "release_ids": {"type": "array", "items": {"type": "integer"}},
             "status": {
                 "type": "string",
                 "enum": STATEMENT_STATUSES,
@@ -367,8 +368,28 @@ SCHEMAS = {
             "approved_at": {"type": "string", "format": "date-time", "nullable": True},
             "approved_version": {"type": "integer", "nullable": True},
             "retired_reason": {"type": "string", "nullable": True},
+            "publication": ref("StatementPublication"),
             "created_at": {"type": "string", "format": "date-time"},
             "updated_at": {"type": "string", "format": "date-time"},
+        },
+    },
+    "StatementPublication": {
+        "type": "object",
+        "nullable": True,
+        "description": "Null until the statement is published in the newsroom. The public page "
+        "shows only the on-the-record statement of the approved version named here, never the "
+        "lines, the Q&A or the background; an edit reaches it once approved again.",
+        "properties": {
+            "status": {"type": "string", "enum": ["published", "withdrawn"]},
+            "public_url": {"type": "string", "description": "The newsroom page"},
+            "public_version": {
+                "type": "integer",
+                "description": "The approved version the public sees",
+            },
+            "published_at": {"type": "string", "format": "date-time"},
+            "updated_at": {"type": "string", "format": "date-time"},
+            "withdrawn_at": {"type": "string", "format": "date-time", "nullable": True},
+            "withdrawal_reason": {"type": "string", "nullable": True},
         },
     },
 }
@@ -717,12 +738,13 @@ ENQUIRY_CLOSE = Body(
 # --- statements (lines to take) ---------------------------------------------------------------
 
 NOT_PART_OF_A_STATEMENT = "This field is not part of a statement"
+RELEASE_IDS_WORDS = "Give a list of release numbers, each a whole number"
 
 STATEMENT_INPUT = Body(
     SCHEMAS["StatementInput"],
     unknown=NOT_PART_OF_A_STATEMENT,
     list_unknown=True,
-    wrong_type={"release_id": "Give the number of the release, as a whole number"},
+    wrong_type={"release_ids": RELEASE_IDS_WORDS},
 )
 
 # Fields of a statement's answer that a client may send back unchanged; they are not edits.
@@ -736,6 +758,7 @@ STATEMENT_READ_ONLY = frozenset(
         "approved_at",
         "approved_version",
         "retired_reason",
+        "publication",
         "notice",
         "created_at",
         "updated_at",
@@ -750,7 +773,7 @@ STATEMENT_PATCH = Body(
     missing={"version": "Give the version of the statement this edit started from"},
     wrong_type={
         "version": VERSION_WORDS,
-        "release_id": "Give the number of the release, as a whole number",
+        "release_ids": RELEASE_IDS_WORDS,
     },
     sent_back=STATEMENT_READ_ONLY,
 )
@@ -791,6 +814,25 @@ STATEMENT_ACTIONS = {
     "retire": _statement_action(
         {
             "reason": {**_SAID, "maxLength": 1000},
+            "version": ACTION_FIELDS["version"],
+        },
+        "reason",
+    ),
+    "publish": _statement_action(
+        {
+            "version": {
+                **ACTION_FIELDS["version"],
+                "description": "The version you mean to publish; refused when stale",
+            }
+        }
+    ),
+    "withdraw": _statement_action(
+        {
+            "reason": {
+                **_SAID,
+                "maxLength": 1000,
+                "description": "Shown to readers on the statement's newsroom page",
+            },
             "version": ACTION_FIELDS["version"],
         },
         "reason",

@@ -1,4 +1,5 @@
-"""Staff statement endpoints (lines to take): draft, edit, sign off, retire, read the history.
+"""Staff statement endpoints (lines to take): draft, edit, sign off, retire, publish in the
+newsroom and withdraw, read the history.
 
 Each view parses the request, checks its shape against ``api/schemas.py``, calls one use case in
 ``services.statements`` and answers JSON; refusals come from the services, mapped to status
@@ -41,10 +42,27 @@ def statement_json(statement, now=None) -> dict[str, Any]:
         "approved_at": iso_utc(statement.approved_at),
         "approved_version": statement.approved_version,
         "retired_reason": statement.retired_reason,
+        "publication": publication_json(statement),
         "notice": statement.notice,
         "created_at": iso_utc(statement.created_at),
         "updated_at": iso_utc(statement.updated_at),
         "url": url_for("api.get_statement", statement_id=statement.id),
+    }
+
+
+def publication_json(statement) -> dict[str, Any] | None:
+    """Where the statement stands in the newsroom, or None if it was never published."""
+    if statement.publication is None:
+        return None
+    revision = statement.public_revision
+    return {
+        "status": statement.publication,
+        "public_url": url_for("public.news_statement", slug=statement.slug),
+        "public_version": revision.number if revision is not None else None,
+        "published_at": iso_utc(statement.published_at),
+        "updated_at": iso_utc(statement.public_updated_at),
+        "withdrawn_at": iso_utc(statement.withdrawn_at),
+        "withdrawal_reason": statement.withdrawal_reason,
     }
 
 
@@ -130,6 +148,8 @@ _USE_CASES = {
     "approve": service.approve_statement,
     "request-changes": service.request_statement_changes,
     "retire": service.retire_statement,
+    "publish": service.publish_statement,
+    "withdraw": service.withdraw_statement,
 }
 
 
@@ -144,9 +164,9 @@ def _transition(action: str):
         body.refuse_unknown(data)
         body.refuse_wrong_types(data, one_at_a_time=True)
         given: dict[str, Any] = {"expected_version": data.get("version")}
-        if action == "retire":
+        if action in ("retire", "withdraw"):
             given["reason"] = data.get("reason")
-        else:
+        elif action != "publish":
             given["comment"] = data.get("comment")
         try:
             use_case(statement_id, actor=bearer_user(), now=clock.now(), **given)

@@ -13,6 +13,14 @@ never for quotation, and a review-by date. It is signed off by the same rules as
 | draft, in_review, approved (or needing review) | edit | draft (approval void) |
 | any but retired      | retire          | retired   |
 
+Publication in the newsroom is optional and runs beside that table, by the release rules
+(``domain.visibility``): an approved statement with on-the-record words is *published* (the
+public page shows only those words, of exactly the approved revision: never the lines, the Q&A
+or the background); an edit sends the statement back to draft while the public keeps the last
+approved words, until it is approved again (like a release correction); an approver
+*withdraws* it with a public reason (the page stays with the notice, out of lists and feeds).
+A published statement is withdrawn before it is retired.
+
 An approved statement whose review-by date has passed (in London) *needs review*: it is shown
 so, cannot be used to answer an enquiry, and must be edited, submitted and approved again. The
 current instant is an argument of every rule.
@@ -46,6 +54,7 @@ STATEMENT_MAX = 5_000
 SPOKESPERSON_MAX = 120
 ROLE_MAX = 200
 BACKGROUND_MAX = 10_000
+RELEASES_MAX = 20
 REASON_MAX = 1_000
 COMMENT_MAX = 2_000
 
@@ -68,7 +77,12 @@ ACTION_LABELS = {
     "retire": "Retired",
     "approval_void": "Approval void",
     "used": "Used to answer an enquiry",
+    "publish": "Published in the newsroom",
+    "public_update": "Newsroom page updated to the approved version",
+    "withdraw": "Withdrawn from the newsroom",
 }
+
+PUBLICATION_LABELS = {"published": "Published", "withdrawn": "Withdrawn"}
 
 # Control characters other than tab, newline and carriage return never belong in a statement.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -102,7 +116,8 @@ class StatementContent:
     spokesperson_role: str = ""
     background: str = ""
     review_by: date | None = None
-    release_id: int | None = None
+    # The releases the statement serves, in the order given.
+    release_ids: tuple[int, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data, the shape the API answers and the revisions store."""
@@ -116,7 +131,7 @@ class StatementContent:
             "spokesperson_role": self.spokesperson_role,
             "background": self.background,
             "review_by": self.review_by.isoformat() if self.review_by else None,
-            "release_id": self.release_id,
+            "release_ids": list(self.release_ids),
         }
 
     def missing_for_review(self) -> list[str]:
@@ -148,14 +163,29 @@ def content_from_stored(data: dict[str, Any]) -> StatementContent:
         spokesperson_role=data.get("spokesperson_role") or "",
         background=data.get("background") or "",
         review_by=review_by,
-        release_id=data.get("release_id"),
+        release_ids=_stored_release_ids(data),
     )
+
+
+def _stored_release_ids(data: dict[str, Any]) -> tuple[int, ...]:
+    # Revisions saved when a statement served at most one release store "release_id".
+    if "release_ids" in data:
+        return tuple(data.get("release_ids") or ())
+    single = data.get("release_id")
+    return (single,) if single else ()
 
 
 def content_hash(content: StatementContent) -> str:
     """The same content always gives the same hash; any change a reader could notice (a word,
-    the order of the lines or the Q&A, the review-by date) gives a different one."""
-    canonical = json.dumps(content.as_dict(), sort_keys=True, ensure_ascii=False)
+    the order of the lines or the Q&A, the review-by date, the releases served) gives a
+    different one."""
+    data = content.as_dict()
+    if len(content.release_ids) <= 1:
+        # Statements serving at most one release are hashed in the form they were approved in
+        # before a statement could serve several, so those approvals still cover them.
+        del data["release_ids"]
+        data["release_id"] = content.release_ids[0] if content.release_ids else None
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -230,7 +260,7 @@ def clean_statement_content(
     spokesperson_role: Any = "",
     background: Any = "",
     review_by: Any = None,
-    release_id: Any = None,
+    release_ids: Any = None,
 ) -> tuple[StatementContent | None, dict[str, str]]:
     """The cleaned content, or every problem by field (``title``, ``topics-2``, ``lines-0``,
     ``qa-1-answer``, ``review_by``...; lists count from 0 in the order given). List rows left
@@ -292,15 +322,19 @@ def clean_statement_content(
     when, problem = parse_review_by(review_by)
     if problem:
         check.errors["review_by"] = problem
-    linked: int | None = None
-    if release_id not in (None, ""):
+    linked: list[int] = []
+    for i, given in enumerate(check.listing("release_ids", release_ids, "Releases", RELEASES_MAX)):
+        if given in (None, ""):
+            continue
         try:
-            linked = int(release_id)
-            if isinstance(release_id, bool) or not 0 < linked < 2**31:
+            number = int(given)
+            if isinstance(given, bool) or isinstance(given, float) or not 0 < number < 2**31:
                 raise ValueError
         except (TypeError, ValueError):
-            check.errors["release_id"] = "Choose a release by its number"
-            linked = None
+            check.errors[f"release_ids-{i}"] = "Choose a release by its number"
+            continue
+        if number not in linked:
+            linked.append(number)
     if check.errors:
         return None, check.errors
     return (
@@ -314,7 +348,7 @@ def clean_statement_content(
             spokesperson_role=clean_role,
             background=clean_background,
             review_by=when,
-            release_id=linked,
+            release_ids=tuple(linked),
         ),
         {},
     )
@@ -356,6 +390,10 @@ class StatementState:
     # Everyone who saved a revision since the statement was started (or last approved).
     editor_ids: frozenset[int] = frozenset()
     approved_by_name: str | None = None
+    # In the newsroom: None, published or withdrawn.
+    publication: str | None = None
+    # On-the-record words and a spokesperson to attribute them to: what a public page shows.
+    on_the_record: bool = False
 
     def status(self, now: datetime) -> str:
         """The state a person sees: an approved statement past its review-by date needs
@@ -459,6 +497,11 @@ def may_retire(
         return signoff.not_you("Only press office staff can retire statements")
     if statement.state == "retired":
         return signoff.refused("This statement is already retired")
+    if statement.publication == "published":
+        return signoff.refused(
+            "This statement is published in the newsroom: withdraw it there first, giving "
+            "readers the reason"
+        )
     if not (reason or "").strip():
         return signoff.invalid("reason", "Give the reason for retiring this statement")
     return ALLOWED
@@ -488,6 +531,75 @@ def may_use(statement: StatementState, now: datetime, field_name: str = "stateme
     return ALLOWED
 
 
+def may_publish(statement: StatementState, actor: Actor, now: datetime) -> Decision:
+    """Any member of staff publishes an approved, current statement with on-the-record words
+    in the newsroom, provided the approval covers exactly its content. Once withdrawn, it is
+    not published again."""
+    if actor.role not in STAFF_ROLES:
+        return signoff.not_you("Only press office staff can publish statements")
+    if statement.publication == "published":
+        return signoff.refused("This statement is already published in the newsroom")
+    if statement.publication == "withdrawn":
+        return signoff.refused(
+            "This statement was withdrawn from the newsroom; it can't be published again"
+        )
+    status = statement.status(now)
+    if status == "needs_review":
+        return signoff.refused(
+            "This statement is past its review-by date and needs review: it can't be published "
+            "until it is approved again"
+        )
+    if status != "approved":
+        return signoff.refused(
+            f"Only an approved statement can be published; this statement is {_label(status)}"
+        )
+    if not statement.on_the_record:
+        return signoff.refused(
+            "Only the on-the-record statement is published: add it, with its spokesperson, "
+            "and have it approved"
+        )
+    return signoff.approved_content_unchanged(statement.approved_hash, statement.content_hash)
+
+
+def may_withdraw(
+    statement: StatementState, actor: Actor, now: datetime, reason: str | None
+) -> Decision:
+    """An approver takes a published statement out of the newsroom, giving a public reason."""
+    if statement.publication != "published":
+        return signoff.refused("Only a statement published in the newsroom can be withdrawn")
+    if actor.role not in SIGN_OFF_ROLES:
+        return signoff.not_you("Only an approver or an admin can withdraw a statement")
+    if not (reason or "").strip():
+        return signoff.invalid(
+            "reason",
+            "Give the reason for withdrawing it: readers will see it on the statement's page",
+        )
+    return ALLOWED
+
+
+def publishes_on_approval(statement: StatementState) -> bool:
+    """Whether approving the statement also puts the approved words on its newsroom page: it is
+    published (not withdrawn), so the public has been seeing the last approved version."""
+    return statement.publication == "published"
+
+
+@dataclass(frozen=True)
+class StatementPublication:
+    """A statement's publication, as ``domain.visibility`` reads it (the release rules)."""
+
+    state: str
+    public_revision_id: int | None
+    embargo_until: datetime | None = None
+
+
+def publication_facts(
+    publication: str | None, public_revision_id: int | None
+) -> StatementPublication:
+    """The facts ``domain.visibility.is_public`` and ``is_listed`` decide on for a statement:
+    a statement never published is, for the public, a draft."""
+    return StatementPublication(publication or "draft", public_revision_id)
+
+
 def available_actions(statement: StatementState, actor: Actor, now: datetime) -> list[str]:
     """The actions this person could take now, for the buttons on the statement page."""
     offered = []
@@ -501,4 +613,8 @@ def available_actions(statement: StatementState, actor: Actor, now: datetime) ->
         offered.append("request_changes")
     if may_retire(statement, actor, now, "-"):
         offered.append("retire")
+    if may_publish(statement, actor, now):
+        offered.append("publish")
+    if may_withdraw(statement, actor, now, "-"):
+        offered.append("withdraw")
     return offered

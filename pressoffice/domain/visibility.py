@@ -1,4 +1,9 @@
-"""Who may see what of a release, at an instant.
+"""Who may see what of a release (or of a statement published in the newsroom), at an instant.
+
+The same rules answer for both: only an approved public revision is ever shown; published is
+listed, withdrawn keeps its page (with the notice) out of lists and feeds; anything else is not
+there at all. A statement is published now or never (it has no embargo), so for it the clock
+changes nothing.
 
 Nothing runs when an embargo lifts: a scheduled release whose embargo instant has come *is*
 published, because every question about it is answered from the clock. Until that instant not a
@@ -14,7 +19,8 @@ STATES = ("draft", "in_review", "approved", "scheduled", "published", "withdrawn
 
 
 class ReleaseFacts(Protocol):
-    """What visibility needs to know of a release (a ``models.Release`` has all of it)."""
+    """What visibility needs to know of a release (a ``models.Release`` has all of it), or of
+    anything else published by the release rules (``domain.statements.StatementPublication``)."""
 
     state: str
     embargo_until: datetime | None

@@ -16,7 +16,7 @@ from flask import Response, abort, current_app, render_template, request, send_f
 from .. import clock
 from ..auth import public
 from ..services import attachments as attachment_service
-from ..services import releases
+from ..services import newsroom, releases, statements
 from ..services.errors import NotFound, ValidationFailed
 from ..timefmt import iso_utc
 from . import bp
@@ -39,7 +39,8 @@ def _public_file_url(slug: str):
 @shared_cache(keep=True, key_args=("page",))
 def news_index():
     try:
-        page = releases.list_public_releases(
+        # Published releases and statements together, newest first.
+        page = newsroom.list_newsroom(
             page=request.args.get("page", 1), per_page=NEWS_PER_PAGE, now=clock.now()
         )
     except ValidationFailed:
@@ -97,7 +98,8 @@ def send_attachment(attachment):
 def news_atom():
     now = clock.now()
     entries = releases.latest_public_releases(limit=FEED_ENTRIES, now=now)
-    return Response(atom_feed(entries, now), mimetype="application/atom+xml")
+    published = statements.latest_public_statements(limit=FEED_ENTRIES, now=now)
+    return Response(atom_feed(entries, now, published), mimetype="application/atom+xml")
 
 
 def _text(parent: ET.Element, tag: str, text: str, **attrs) -> ET.Element:
@@ -106,15 +108,33 @@ def _text(parent: ET.Element, tag: str, text: str, **attrs) -> ET.Element:
     return element
 
 
-def atom_feed(entries: list[releases.PublicRelease], now: datetime) -> bytes:
-    """An Atom 1.0 document of the published releases, newest first."""
+def _statement_entry(feed: ET.Element, statement: statements.PublicStatement) -> None:
+    """A published statement's feed entry: its title and on-the-record words, nothing else."""
+    page_url = url_for("public.news_statement", slug=statement.slug, _external=True)
+    item = ET.SubElement(feed, f"{{{ATOM}}}entry")
+    _text(item, "id", page_url)
+    _text(item, "title", f"Statement: {statement.title}")
+    ET.SubElement(item, f"{{{ATOM}}}link", {"rel": "alternate", "href": page_url})
+    _text(item, "published", iso_utc(statement.published_at))
+    _text(item, "updated", iso_utc(statement.updated_at))
+    said = f"{statement.attribution} said: " if statement.attribution else ""
+    _text(item, "content", f"{said}\u201c{statement.statement}\u201d")
+
+
+def atom_feed(
+    entries: list[releases.PublicRelease],
+    now: datetime,
+    statement_entries: list[statements.PublicStatement] = (),  # type: ignore[assignment]
+) -> bytes:
+    """An Atom 1.0 document of the published releases, newest first, then the published
+    statements, newest first."""
     ET.register_namespace("", ATOM)
     office = current_app.config["PRESS_OFFICE_NAME"]
     feed = ET.Element(f"{{{ATOM}}}feed")
     feed_url = url_for("public.news_index", _external=True)
     _text(feed, "id", feed_url)
     _text(feed, "title", f"{office}: news releases")
-    updated = max((entry.updated_at for entry in entries), default=None)
+    updated = max((entry.updated_at for entry in [*entries, *statement_entries]), default=None)
     _text(feed, "updated", iso_utc(updated or now))
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "href": feed_url})
     ET.SubElement(
@@ -135,4 +155,6 @@ def atom_feed(entries: list[releases.PublicRelease], now: datetime) -> bytes:
         if entry.summary:
             _text(item, "summary", entry.summary)
         _text(item, "content", entry.rendered().body_html, type="html")
+    for statement in statement_entries:
+        _statement_entry(feed, statement)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

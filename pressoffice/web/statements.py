@@ -35,6 +35,8 @@ TRANSITIONS = {
     "approve": "Approved: it can now be used to answer enquiries",
     "request-changes": "Sent back to the author with your comment",
     "retire": "Retired: it can no longer be used to answer enquiries",
+    "publish": "Published in the newsroom",
+    "withdraw": "Withdrawn from the newsroom: its page now shows your reason",
 }
 
 # Blank question rows offered below those already written, so more can be added without
@@ -88,6 +90,7 @@ def _typed_from_form(form) -> dict[str, Any]:
                 "answer": form.get(f"qa-{i}-answer", ""),
             }
         )
+    linked = form.getlist("release_ids") if hasattr(form, "getlist") else []
     return {
         "version": form.get("version", ""),
         "title": form.get("title", ""),
@@ -99,7 +102,8 @@ def _typed_from_form(form) -> dict[str, Any]:
         "spokesperson_role": form.get("spokesperson_role", ""),
         "background": form.get("background", ""),
         "review_by": form.get("review_by", ""),
-        "release_id": form.get("release_id", ""),
+        # One more than the limit is kept, so that too many is refused rather than cut short.
+        "release_ids": [value for value in linked if value][: rules.RELEASES_MAX + 1],
     }
 
 
@@ -115,7 +119,7 @@ def _typed_from_statement(statement) -> dict[str, Any]:
         "spokesperson_role": statement.spokesperson_role,
         "background": statement.background,
         "review_by": statement.review_by.isoformat() if statement.review_by else "",
-        "release_id": str(statement.release_id or ""),
+        "release_ids": [str(number) for number in statement.release_ids],
     }
 
 
@@ -131,7 +135,7 @@ def _content(typed: dict[str, Any]) -> dict[str, Any]:
         "spokesperson_role": typed["spokesperson_role"],
         "background": typed["background"],
         "review_by": typed["review_by"],
-        "release_id": typed["release_id"] or None,
+        "release_ids": typed["release_ids"],
     }
 
 
@@ -145,6 +149,8 @@ def _placed(fields: dict[str, str]) -> dict[str, str]:
             placed.setdefault(parts[0], f"{what} {int(parts[1]) + 1}: {message}")
         elif parts[0] == "qa" and len(parts) == 3 and parts[2] not in ("question", "answer"):
             placed.setdefault(f"qa-{parts[1]}-question", message)
+        elif parts[0] == "release_ids":
+            placed.setdefault("release_ids", message)
         elif parts[0] == "qa" and len(parts) == 2:
             placed.setdefault("qa-0-question", message)
         else:
@@ -165,7 +171,7 @@ def _editor_page(statement, typed, *, errors=None, status=200, conflict=None):
             typed={**typed, "qa": qa},
             errors=errors or {},
             conflict=conflict,
-            releases=release_choices(),
+            releases=release_choices(typed["release_ids"]),
             status=statements.statement_status(statement) if statement else None,
             states=rules.STATE_LABELS,
         ),
@@ -255,11 +261,19 @@ def _statement_page(record, *, errors=None, typed=None, status_code=200):
             history=history,
             action_labels=rules.ACTION_LABELS,
             answered=statements.answered_from(record.id),
+            public_version=_public_version(record),
             errors=errors or {},
             typed=typed or {},
         ),
         status_code,
     )
+
+
+def _public_version(record) -> int | None:
+    """The version the newsroom page shows, if the statement has been published."""
+    if record.public_revision is None:
+        return None
+    return record.public_revision.number
 
 
 @bp.get("/statements/<int:statement_id>", endpoint="statement_view")
@@ -288,6 +302,12 @@ def statement_transition(statement_id: int, action: str):
             statements.request_statement_changes(
                 record.id, expected_version=version, comment=form.get("comment"), **common
             )
+        elif action == "publish":
+            statements.publish_statement(record.id, expected_version=version, **common)
+        elif action == "withdraw":
+            statements.withdraw_statement(
+                record.id, expected_version=version, reason=form.get("reason"), **common
+            )
         else:
             statements.retire_statement(
                 record.id, expected_version=version, reason=form.get("reason"), **common
@@ -297,9 +317,7 @@ def statement_transition(statement_id: int, action: str):
             # What is missing is fixed in the editor: say so on the statement page.
             flash(refusal.message, "error")
             return redirect(url_for("web.statement_view", statement_id=record.id))
-        prefix = {"request-changes": "changes", "approve": "approve", "retire": "retire"}.get(
-            action, action
-        )
+        prefix = {"request-changes": "changes"}.get(action, action)
         errors = {f"{prefix}-{name}": message for name, message in refusal.fields.items()}
         typed = {f"{prefix}-{k}": v for k, v in form.items() if k != "csrf_token"}
         return _statement_page(

@@ -189,8 +189,11 @@ def test_hostile_shapes_are_refused_by_field_never_a_server_error(client, office
         ({"statement": "\ud800"}, "statement"),
         ({"review_by": 20161231}, "review_by"),
         ({"review_by": "2016-12-31T00:00:00"}, "review_by"),
-        ({"release_id": 999}, "release_id"),
-        ({"release_id": "one"}, "release_id"),
+        ({"release_ids": [999]}, "release_ids-0"),
+        ({"release_ids": "one"}, "release_ids"),
+        ({"release_ids": ["one"]}, "release_ids-0"),
+        ({"release_ids": [1.5]}, "release_ids-0"),
+        ({"release_ids": [1] * 21}, "release_ids"),
         ({"spokesperson": "A\nB"}, "spokesperson"),
     ]
     for change, field in cases:

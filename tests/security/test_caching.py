@@ -27,6 +27,7 @@ SHARED = {
     "public.news_index": "published releases",
     "public.news_release": "a published or withdrawn release",
     "public.news_atom": "the feed of published releases",
+    "public.news_statement": "a published or withdrawn statement",
     "public.contact": "which line answers now: kept no longer than the minute it shows",
     "public.calendar": "announced entries: never past UK midnight or the next embargo",
     "public.calendar_ical": "announced entries: never past UK midnight or the next embargo",

@@ -21,6 +21,7 @@ PUBLIC_ENDPOINTS = {
     "public.news_release": "a published release; 404 for anything else",
     "public.news_atom": "feed of published releases only",
     "public.news_attachment": "attachment of a published release; 404 otherwise",
+    "public.news_statement": "a published or withdrawn statement's words; 404 for anything else",
     "public.contact": "which press line to call now",
     "public.calendar": "release calendar: announced entries, public titles only",
     "public.calendar_ical": "release calendar feed: announced entries, public titles only",

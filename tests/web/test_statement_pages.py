@@ -24,7 +24,6 @@ def _form(**overrides):
         "spokesperson_role": "Minister for Health",
         "background": "Not for quotation.",
         "review_by": "2016-12-31",
-        "release_id": "",
     }
     data.update(overrides)
     return data

@@ -148,6 +148,16 @@ def list_public_releases(
     return Page(items=[_public(r, now) for r in rows], page=page, per_page=per_page, total=total)
 
 
+def public_releases_by_id(ids: list[int], now: datetime) -> list[PublicRelease]:
+    """The listed releases among ``ids`` (for the newsroom list of releases and statements)."""
+    rows = db.session.scalars(
+        sa.select(Release)
+        .where(Release.id.in_(ids), public_clause(now, listed_only=True))
+        .options(joinedload(Release.public_revision))
+    )
+    return [_public(r, now) for r in rows]
+
+
 def latest_public_releases(limit: int = 20, now: datetime | None = None) -> list[PublicRelease]:
     """The newest published releases, for the Atom feed: one query."""
     now = clock.instant(now)

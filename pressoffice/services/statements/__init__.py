@@ -6,7 +6,9 @@ One module per group; this package answers for all of them:
 - ``drafting``: create and edit (every save a revision; an edit voids the approval);
 - ``transitions``: submit, approve, request changes, retire;
 - ``reading``: one statement, the search, the timeline, revisions compared, who was told what;
-- ``answering``: the statements offered for an enquiry, and the check that one may be given.
+- ``answering``: the statements offered for an enquiry, and the check that one may be given;
+- ``publication``: publish in the newsroom and withdraw (the release rules for visibility);
+- ``public``: what the public sees of published statements, and nothing else.
 
 Each write use case is one unit of work (``services.unit_of_work``) that locks the statement row
 first, asks ``domain.statements`` (whose sign-off rules are ``domain.signoff``, shared with
@@ -16,6 +18,8 @@ one of ``services.errors`` with the domain's words, and changes nothing.
 
 from .answering import StatementChoice, statement_for_answer, statements_for_enquiry
 from .drafting import create_statement, update_statement
+from .public import PublicStatement, latest_public_statements, load_public_statement
+from .publication import publish_statement, withdraw_statement
 from .reading import (
     AnsweredEnquiry,
     StatementHistory,
@@ -40,6 +44,7 @@ from .transitions import (
 
 __all__ = [
     "AnsweredEnquiry",
+    "PublicStatement",
     "StatementChoice",
     "StatementHistory",
     "answered_from",
@@ -47,8 +52,11 @@ __all__ = [
     "compare_statement_revisions",
     "create_statement",
     "get_statement",
+    "latest_public_statements",
     "list_statements",
+    "load_public_statement",
     "lock_statement",
+    "publish_statement",
     "request_statement_changes",
     "retire_statement",
     "statement_actions",
@@ -61,4 +69,5 @@ __all__ = [
     "statements_going_stale",
     "submit_statement",
     "update_statement",
+    "withdraw_statement",
 ]

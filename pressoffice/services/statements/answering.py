@@ -44,7 +44,7 @@ def _words(text: str) -> set[str]:
 def _score(statement: Statement, enquiry: Enquiry | Any) -> int:
     asked = _words(f"{enquiry.subject or ''} {enquiry.details or ''}")
     score = 0
-    if enquiry.release_id and statement.release_id == enquiry.release_id:
+    if enquiry.release_id and enquiry.release_id in statement.release_ids:
         score += 10
     for topic in statement.topics or ():
         if _words(topic) and _words(topic) <= asked:

@@ -26,15 +26,21 @@ FIELDS = (
     "spokesperson_role",
     "background",
     "review_by",
-    "release_id",
+    "release_ids",
 )
 
 
 def _clean_or_refuse(given: dict[str, Any]) -> rules.StatementContent:
     content, errors = rules.clean_statement_content(**given)
-    if content is not None and content.release_id is not None:
-        if db.session.get(Release, content.release_id) is None:
-            errors = {"release_id": "There is no release with that number"}
+    if content is not None and content.release_ids:
+        known = set(
+            db.session.scalars(sa.select(Release.id).where(Release.id.in_(content.release_ids)))
+        )
+        errors = {
+            f"release_ids-{i}": f"There is no release number {number}"
+            for i, number in enumerate(content.release_ids)
+            if number not in known
+        }
     if errors:
         raise ValidationFailed(errors)
     assert content is not None
@@ -54,7 +60,7 @@ def create_statement(
     spokesperson_role: Any = "",
     background: Any = "",
     review_by: Any = None,
-    release_id: Any = None,
+    release_ids: Any = None,
     now: datetime | None = None,
 ) -> Statement:
     """Start a new draft statement, with its first revision and a "created" entry on its
@@ -74,7 +80,7 @@ def create_statement(
             "spokesperson_role": spokesperson_role,
             "background": background,
             "review_by": review_by,
-            "release_id": release_id,
+            "release_ids": release_ids,
         }
     )
     record = Statement(
@@ -159,8 +165,26 @@ def update_statement(
     return record
 
 
-def release_choices(limit: int = 200) -> list[Release]:
-    """Recent releases, for linking a statement to the one it serves."""
-    return list(
-        db.session.scalars(sa.select(Release).order_by(Release.created_at.desc()).limit(limit))
+def release_choices(linked: Any = (), limit: int = 50) -> list[Release]:
+    """The releases a statement may be linked to: those ``linked`` (numbers, as typed) first,
+    then the most recent others."""
+    numbers = []
+    for value in linked or ():
+        try:
+            numbers.append(int(value))
+        except (TypeError, ValueError):
+            continue
+    numbers = [n for n in numbers if 0 < n < 2**31]
+    chosen = []
+    if numbers:
+        found = {
+            r.id: r for r in db.session.scalars(sa.select(Release).where(Release.id.in_(numbers)))
+        }
+        chosen = [found[n] for n in dict.fromkeys(numbers) if n in found]
+    recent = db.session.scalars(
+        sa.select(Release)
+        .where(Release.id.not_in([r.id for r in chosen]) if chosen else sa.true())
+        .order_by(Release.created_at.desc(), Release.id.desc())
+        .limit(limit)
     )
+    return chosen + list(recent)

@@ -15,7 +15,14 @@ import sqlalchemy as sa
 
 from ...domain import statements as rules
 from ...extensions import db
-from ...models import MAX_ID, Statement, StatementEvent, StatementRevision, User
+from ...models import (
+    MAX_ID,
+    Statement,
+    StatementEvent,
+    StatementRelease,
+    StatementRevision,
+    User,
+)
 from ..errors import NotFound, StaleVersion, ValidationFailed
 
 
@@ -73,7 +80,7 @@ def working_content(statement: Statement) -> rules.StatementContent:
             "spokesperson_role": statement.spokesperson_role,
             "background": statement.background,
             "review_by": statement.review_by,
-            "release_id": statement.release_id,
+            "release_ids": statement.release_ids,
         }
     )
 
@@ -104,6 +111,8 @@ def facts(statement: Statement, latest: StatementRevision | None = None) -> rule
         missing_for_review=tuple(working_content(statement).missing_for_review()),
         editor_ids=_editors_since(statement.id, 0),
         approved_by_name=statement.approved_by.name if statement.approved_by_id else None,
+        publication=statement.publication,
+        on_the_record=bool(statement.statement and statement.spokesperson),
     )
 
 
@@ -172,7 +181,11 @@ def save_revision(
     statement.spokesperson_role = content.spokesperson_role
     statement.background = content.background
     statement.review_by = content.review_by
-    statement.release_id = content.release_id
+    if list(content.release_ids) != statement.release_ids:
+        statement.release_links = [
+            StatementRelease(release_id=release_id, position=position)
+            for position, release_id in enumerate(content.release_ids)
+        ]
     statement.last_editor_id = editor.id
     statement.updated_at = now
     revision = StatementRevision(

@@ -13,6 +13,7 @@ from ...models import Statement, User
 from ..errors import ValidationFailed
 from ..sign_off import acting_staff, refuse_unless
 from ..unit_of_work import unit_of_work
+from .publication import show_approved_to_public
 from .records import expect_version, facts, latest_revision, lock_statement, record_event
 
 
@@ -60,7 +61,8 @@ def approve_statement(
 ) -> Statement:
     """Sign off a statement in review. The approver names the version they reviewed and the
     approval covers exactly that content (its hash); the approver must be neither its author
-    nor anyone who changed it (the release two-person rule)."""
+    nor anyone who changed it (the release two-person rule). A statement published in the
+    newsroom shows the newly approved words there from now on."""
     now = clock.instant(now)
     who = acting_staff(actor)
     record = lock_statement(statement)
@@ -83,6 +85,7 @@ def approve_statement(
     record_event(
         record, actor, "approve", now, from_state="in_review", to_state="approved", comment=note
     )
+    show_approved_to_public(record, latest, actor, now)
     return record
 
 
