@@ -16,6 +16,7 @@ STAFF_NAV = [
     ("Dashboard", "web.dashboard"),
     ("Duty rota and calendar", "web.admin_calendar"),
     ("Users", "web.admin_users"),
+    ("Outbox", "web.outbox_index"),
 ]
 
 PUBLIC_NAV = [

@@ -29,12 +29,14 @@ def deliver_message(message_id: int) -> None:
 
 
 def sweep_now() -> int:
-    """Hand the queue every row left unsent (see ``stranded_messages``), and run the periodic
-    duties of the notifications; answers how many rows were handed on."""
+    """Remind assignees of enquiries near their deadline, then hand the queue every row left
+    unsent (see ``stranded_messages``); answers how many rows were handed on."""
+    from ..services import notifications
     from ..services.mail import mail_configured
     from ..services.outbox_delivery import stranded_messages
 
     with task_context() as app:
+        notifications.remind_due_enquiries()
         if not mail_configured(app.config):
             return 0
         stranded = stranded_messages()

@@ -17,7 +17,7 @@ from ..domain.routing import OUT_OF_HOURS
 from ..extensions import db
 from ..models import Enquiry, EnquiryCounter, EnquiryEvent, Release, User
 from ..timefmt import iso_utc
-from . import office_calendar, rota
+from . import notifications, office_calendar, rota
 from .csv_export import csv_text
 from .enquiry_filters import ALL_STATUSES as ALL_STATUSES
 
@@ -154,6 +154,8 @@ def log_enquiry(
     db.session.flush()
     for action, comment in events:
         _record(enquiry, logged_by, action, comment, now)
+    if routing.route == OUT_OF_HOURS:
+        notifications.enquiry_out_of_hours(enquiry, rota.duty_officer_at(received_at), now)
     return snapshot(enquiry)
 
 

@@ -26,7 +26,7 @@ from ..domain.render import paragraphs, quote_introduction, render_markdown
 from ..domain.visibility import computed_status
 from ..extensions import db
 from ..models import QuoteSignoff, Release, User
-from . import mail, secret_links
+from . import mail, notifications, secret_links
 from . import releases as release_service
 from .errors import NotFound, ValidationFailed, WrongState
 from .unit_of_work import unit_of_work
@@ -278,6 +278,7 @@ def answer_signoff(
         actor_label=f"{signoff.name} (quoted)",
         comment=said + (f". Comment: {comment_text}" if comment_text else ""),
     )
+    notifications.quote_answered(signoff, release, now)
     return signoff
 
 

@@ -12,6 +12,8 @@ from . import (  # noqa: E402,F401
     dashboard,
     enquiries,
     journalists,
+    notifications,
+    outbox,
     quote_signoffs,
     recipients,
     releases,

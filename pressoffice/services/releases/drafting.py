@@ -14,6 +14,7 @@ from ...domain.content import ReleaseContent, clean_change_note, content_hash
 from ...domain.render import render_markdown
 from ...extensions import db
 from ...models import Release, ReleaseRevision, User
+from .. import notifications
 from ..errors import NotAllowed, StaleVersion, ValidationFailed, WrongState
 from ..sign_off import acting_staff, refuse_unless
 from ..unit_of_work import unit_of_work
@@ -213,6 +214,7 @@ def update_release(
         comment = None
         if status in ("in_review", "approved", "scheduled"):
             comment = _void_approval(release, actor, status, now)
+            notifications.follow_release_schedule(release, now)
         record_event(
             release,
             actor,
@@ -294,6 +296,7 @@ def record_attachment_change(
     comment = change_note
     if status in ("in_review", "approved", "scheduled"):
         comment = _void_approval(release, actor, status, now)
+        notifications.follow_release_schedule(release, now)
     record_event(
         release,
         actor,

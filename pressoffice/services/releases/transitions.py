@@ -14,6 +14,7 @@ from ...domain import workflow
 from ...domain.links import may_break_embargo
 from ...models import Release, User
 from ...timefmt import iso_utc
+from .. import notifications
 from ..errors import StaleVersion, ValidationFailed
 from ..sign_off import acting_staff, refuse_unless
 from ..unit_of_work import unit_of_work
@@ -68,6 +69,7 @@ def submit_release(
         comment=(comment or "").strip(),
         revision=latest,
     )
+    notifications.release_submitted(release, facts, actor, now)
     return release
 
 
@@ -144,6 +146,8 @@ def approve_release(
             comment=(comment or "").strip(),
             revision=latest,
         )
+    kind = "correction_approved" if correction else "release_approved"
+    notifications.tell_author(release, kind, actor, now, comment)
     return release
 
 
@@ -177,6 +181,7 @@ def request_changes(
         comment=comment,
         revision=latest,
     )
+    notifications.tell_author(release, "release_changes_requested", actor, now, comment)
     return release
 
 
@@ -209,6 +214,7 @@ def publish_release(
         comment=(comment or "").strip(),
         revision=latest,
     )
+    notifications.tell_author(release, "release_published", actor, now)
     return release
 
 
@@ -252,6 +258,7 @@ def schedule_release(
         revision=latest,
     )
     _follow_distributions(release, now)
+    notifications.follow_release_schedule(release, now)
     return release
 
 
@@ -284,6 +291,7 @@ def unschedule_release(
         revision=latest,
     )
     _follow_distributions(release, now)
+    notifications.follow_release_schedule(release, now)
     return release
 
 
@@ -315,6 +323,7 @@ def withdraw_release(
         revision=latest,
     )
     _follow_distributions(release, now)
+    notifications.tell_author(release, "release_withdrawn", actor, now, reason)
     return release
 
 
@@ -351,6 +360,8 @@ def break_embargo(
         revision=latest,
     )
     _follow_distributions(release, now)
+    notifications.follow_release_schedule(release, now)
+    notifications.tell_author(release, "release_published", actor, now)
     return release
 
 
