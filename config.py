@@ -138,6 +138,9 @@ class Config:
     HOLIDAY_COUNTRY = _env("HOLIDAY_COUNTRY", "GB")
     HOLIDAY_SUBDIVISION = _env("HOLIDAY_SUBDIVISION", "ENG")
     ENQUIRY_RETENTION_MONTHS = int(_env("ENQUIRY_RETENTION_MONTHS", "24"))
+    # Media contacts not sent anything for this long are anonymised (pressoffice contacts
+    # anonymise).
+    CONTACT_RETENTION_MONTHS = int(_env("CONTACT_RETENTION_MONTHS", "24"))
 
     # Outgoing email is optional: without a host, links are shown to the officer to send.
     SMTP_HOST = _env("SMTP_HOST")

@@ -281,7 +281,7 @@ def register_feature_commands() -> None:
     """Commands that belong to a feature live beside it."""
     import importlib
 
-    for module in ("pressoffice.cli_enquiries",):
+    for module in ("pressoffice.cli_enquiries", "pressoffice.cli_contacts"):
         try:
             importlib.import_module(module).register(cli)
         except ModuleNotFoundError as exc:

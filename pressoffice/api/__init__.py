@@ -86,6 +86,7 @@ class MalformedRequest(ServiceError):
 
 # Importing a module registers its routes.
 from . import (  # noqa: E402,F401
+    contacts,
     distributions,
     enquiries,
     meta,

@@ -295,13 +295,14 @@ def validate_contact(
         errors["beats"] = "Beats must be a list of words, like Health; Education"
         beats = []
     else:
+        given = len(beats)
         unique: dict[str, str] = {}
         for beat in beats:
             unique.setdefault(beat.casefold(), beat)
         beats = list(unique.values())
         too_long = next((b for b in beats if len(b) > BEAT_MAX), None)
-        hidden = next((single_line_problem(b, "A beat") for b in beats), None)
-        if len(beats) > BEATS_MAX:
+        hidden = next((p for p in (single_line_problem(b, "A beat") for b in beats) if p), None)
+        if given > BEATS_MAX:
             errors["beats"] = f"Give at most {BEATS_MAX} beats"
         elif too_long:
             errors["beats"] = f"Each beat must be {BEAT_MAX} characters or fewer"

@@ -9,6 +9,7 @@ from . import (  # noqa: E402,F401
     account_views,
     admin_calendar,
     admin_users,
+    contacts,
     dashboard,
     enquiries,
     journalists,
@@ -22,4 +23,3 @@ from . import (  # noqa: E402,F401
 from . import forward_look, release_print  # noqa: E402,F401
 from . import distributions  # noqa: E402,F401
 from . import forward_look, release_print  # noqa: E402,F401
-from . import contacts  # noqa: E402,F401

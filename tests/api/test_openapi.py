@@ -61,6 +61,8 @@ def _staff_call(client, approver, api_token, officer):
         "reference": make_enquiry().reference,
         "recipient_id": 1,
         "statement_id": 1,
+        "contact_id": 1,
+        "list_id": 1,
     }
 
     def call(path, method, **kwargs):

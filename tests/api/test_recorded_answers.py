@@ -479,6 +479,51 @@ def _public(call, slug):
     call("public release unknown", "GET", "/api/v1/public/releases/no-such-release")
 
 
+def _contacts(call):
+    contact = {
+        "name": "Jo Reporter",
+        "outlet": "The Daily Example",
+        "email": "Jo@Example.com",
+        "phone": "020 7946 0000",
+        "beats": ["Health"],
+        "consent_basis": "legitimate_interests",
+        "consent_at": "2016-11-01",
+        "do_not_contact": False,
+    }
+    created = call("add contact", "POST", "/api/v1/contacts", "officer", json=contact)
+    url = f"/api/v1/contacts/{created['id']}"
+    call("add contact same email", "POST", "/api/v1/contacts", "officer", json=contact)
+    call("add contact unknown field", "POST", "/api/v1/contacts", "officer", json={"age": 1})
+    call(
+        "add contact bad fields",
+        "POST",
+        "/api/v1/contacts",
+        "officer",
+        json={"name": "", "phone": "12", "consent_at": "tomorrow", "do_not_contact": True},
+    )
+    call("add contact wrong types", "POST", "/api/v1/contacts", "officer", json={"beats": "x"})
+    call("add contact malformed", "POST", "/api/v1/contacts", "officer", data="[1]")
+    call("contact", "GET", url, "officer")
+    call("contact unknown", "GET", "/api/v1/contacts/999", "officer")
+    call(
+        "contact do not contact",
+        "PATCH",
+        url,
+        "officer",
+        json={"do_not_contact": True, "do_not_contact_reason": "Asked by phone"},
+    )
+    call("contact read-only field", "PATCH", url, "officer", json={"may_contact": True})
+    call("contacts", "GET", "/api/v1/contacts?q=jo", "officer")
+    call("contacts bad page", "GET", "/api/v1/contacts?page=0", "officer")
+    made = call("make list", "POST", "/api/v1/lists", "officer", json={"name": "Health"})
+    call("make list same name", "POST", "/api/v1/lists", "officer", json={"name": "HEALTH"})
+    members = f"/api/v1/lists/{made['id']}/members"
+    call("add members", "POST", members, "officer", json={"contact_ids": [created["id"]]})
+    call("add unknown members", "POST", members, "officer", json={"contact_ids": [999]})
+    call("lists", "GET", "/api/v1/lists", "officer")
+    call("list unknown", "GET", "/api/v1/lists/999", "officer")
+
+
 def _drive_the_scenario(call, clock):
     _meta_and_routing(call)
     _public_enquiries(call)
@@ -490,6 +535,7 @@ def _drive_the_scenario(call, clock):
     _public(call, slug)
     _sign_off_refusals_and_withdrawal(call, release_id)
     call("public release withdrawn", "GET", f"/api/v1/public/releases/{slug}")
+    _contacts(call)
 
 
 def _difference(label, recorded, answer) -> str:
