@@ -3,24 +3,41 @@ and reach the forms through the services' refusals."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import _FlaskFormCSRF
 from wtforms import Form
 from wtforms.fields import (
-    DateField,
     FieldList,
     FormField,
     HiddenField,
     RadioField,
     StringField,
     TextAreaField,
-    TimeField,
 )
-from wtforms.validators import InputRequired, Optional
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
+
+
+class _CSRFWithoutId(_FlaskFormCSRF):
+    """The hidden CSRF input of every form, rendered without an id: a page with several forms
+    (the duty rota and calendar, an enquiry, a user) has several of them, and one id given to
+    each would repeat on the page. Nothing refers to the input by id; it is sent by name."""
+
+    def setup_form(self, form):
+        fields = super().setup_form(form)
+        for _name, unbound in fields:
+            unbound.kwargs["render_kw"] = {**unbound.kwargs.get("render_kw", {}), "id": False}
+        return fields
+
+
+# Every FlaskForm of the app, whichever module declares it, renders its CSRF input this way.
+FlaskForm.Meta.csrf_class = _CSRFWithoutId
 
 
 def show_refusal(form, fields: Mapping[str, str], field_for: Mapping[str, str] | None = None):
@@ -178,21 +195,119 @@ class CompareForm(FlaskForm):
 
 
 class ScheduleForm(FlaskForm):
-    """An embargo given as UK wall time. ``occurrence`` is asked only when the time happens
-    twice (the hour the clocks go back); ``confirmed`` is set by the check page."""
+    """An embargo given as UK wall time, the way GOV.UK asks for a date and a time: day, month
+    and year boxes, and the time typed on the 24-hour clock. ``occurrence`` is asked only when
+    the time happens twice (the hour the clocks go back); ``confirmed`` is set by the check
+    page. ``wall_time()`` reads the boxes and puts any problem next to its box."""
 
-    day = DateField("Date", validators=[InputRequired("Enter the date the embargo lifts")])
-    at = TimeField(
+    day = StringField("Day")
+    month = StringField("Month")
+    year = StringField("Year")
+    at = StringField(
         "Time",
-        description="24-hour clock, UK time: for example 00:01 or 09:30",
-        validators=[InputRequired("Enter the time the embargo lifts, for example 00:01")],
+        description="24-hour clock, UK time: for example 00:01, 09:30 or 17:45",
     )
     occurrence = RadioField(
         "Which one",
-        choices=[("first", "first"), ("second", "second")],
+        choices=[SelectChoice("first"), SelectChoice("second")],
         validators=[Optional()],
     )
     confirmed = HiddenField()
+
+    # The date's one message (GOV.UK shows one for the three boxes) and the boxes it is about.
+    date_error: str | None = None
+    date_error_parts: tuple[str, ...] = ()
+
+    def wall_time(self) -> tuple[date, time] | None:
+        """The day and the time typed, or None with the problems placed on the form."""
+        self.validate()
+        day = self._read_date()
+        at = self._read_time()
+        if day is None or at is None or self.occurrence.errors:
+            return None
+        return day, at
+
+    def _date_problem(self, message: str, *parts: str) -> None:
+        self.date_error = message
+        self.date_error_parts = parts or ("day", "month", "year")
+
+    def _read_date(self) -> date | None:
+        raw = {name: (self[name].data or "").strip() for name in ("day", "month", "year")}
+        if not any(raw.values()):
+            self._date_problem("Enter the date the embargo lifts")
+            return None
+        if any(len(value) > DATE_PART_LIMIT for value in raw.values()):
+            long = tuple(n for n, v in raw.items() if len(v) > DATE_PART_LIMIT)
+            self._date_problem("Enter the date as numbers, for example 27 3 2017", *long)
+            return None
+        missing = [name for name, value in raw.items() if not value]
+        if missing:
+            names = [f"a {name}" for name in missing]
+            listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+            self._date_problem(f"The date must include {listed}", *missing)
+            return None
+        month = MONTH_NAMES.get(raw["month"].lower()[:3]) if not raw["month"].isdigit() else None
+        numbers = {}
+        for name in ("day", "month", "year"):
+            if name == "month" and month is not None:
+                numbers[name] = month
+            elif raw[name].isascii() and raw[name].isdigit():
+                numbers[name] = int(raw[name])
+        wrong = tuple(name for name in ("day", "month", "year") if name not in numbers)
+        if wrong:
+            self._date_problem("Enter the date as numbers, for example 27 3 2017", *wrong)
+            return None
+        if len(raw["year"]) != 4:
+            self._date_problem("The year must include 4 numbers, for example 2017", "year")
+            return None
+        try:
+            return date(numbers["year"], numbers["month"], numbers["day"])
+        except ValueError:
+            bad = ("month",) if not 1 <= numbers["month"] <= 12 else ("day",)
+            self._date_problem("The date must be a real date, for example 27 3 2017", *bad)
+            return None
+
+    def _read_time(self) -> time | None:
+        raw = (self.at.data or "").strip()
+        if not raw:
+            self.at.errors = ["Enter the time the embargo lifts, for example 00:01"]
+            return None
+        if len(raw) > TIME_LIMIT:
+            self.at.errors = [TIME_FORMAT_MESSAGE]
+            return None
+        if TWELVE_HOUR.search(raw):
+            self.at.errors = [
+                "Enter the time on the 24-hour clock, for example 20:30 rather than 8:30pm"
+            ]
+            return None
+        match = CLOCK_TIME.fullmatch(raw)
+        if match is None:
+            self.at.errors = [TIME_FORMAT_MESSAGE]
+            return None
+        hours, minutes = int(match["hours"]), int(match["minutes"])
+        if hours > 23 or minutes > 59:
+            self.at.errors = [
+                "Enter a real time on the 24-hour clock: hours from 00 to 23, minutes from 00 to 59"
+            ]
+            return None
+        return time(hours, minutes)
+
+
+DATE_PART_LIMIT = 9
+TIME_LIMIT = 10
+TIME_FORMAT_MESSAGE = (
+    "Enter the time on the 24-hour clock as hours and minutes, for example 09:30 or 17:45"
+)
+# 09:30, 9:30, 09.30 and 0930 are all half past nine.
+CLOCK_TIME = re.compile(r"(?P<hours>[0-9]{1,2})[:.]?(?P<minutes>[0-9]{2})")
+TWELVE_HOUR = re.compile(r"[ap]\.?\s*m\.?$", re.IGNORECASE)
+MONTH_NAMES = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+        start=1,
+    )
+}
 
 
 # --- UK wall time -----------------------------------------------------------------------------

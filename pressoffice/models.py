@@ -998,3 +998,42 @@ class PublicChange(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(sa.String(32), nullable=False)
+
+
+# --- deleted drafts -------------------------------------------------------------------------
+
+
+class DeletedRelease(db.Model):
+    """What is kept of a draft deleted before it was ever submitted: that it existed, who wrote
+    it, who deleted it and when. Its timeline goes with it, so the fact lives here, office-wide,
+    with no key pointing at the release that is gone."""
+
+    __tablename__ = "deleted_releases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The number the release had: a plain integer, as the release row is gone.
+    release_id: Mapped[int] = mapped_column(sa.Integer, nullable=False, unique=True)
+    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    slug: Mapped[str] = mapped_column(sa.String(120), nullable=False)
+    versions: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
+    deleted_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    deleted_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    deleted_by: Mapped[User] = relationship(foreign_keys=[deleted_by_id])
+
+
+# --- public freshness -----------------------------------------------------------------------
+
+
+class PublicChange(db.Model):
+    """One row whose token changes in the same transaction as anything a public page shows:
+    a rendered public page is kept only under the token it was read under
+    (services.public_freshness)."""
+
+    __tablename__ = "public_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(sa.String(32), nullable=False)

@@ -4,7 +4,7 @@ out."""
 from flask import current_app
 from flask_login import current_user
 
-from .domain.roles import has_role
+from .domain.roles import has_role, role_name
 
 # (label, endpoint) in menu order.
 STAFF_NAV = [
@@ -43,6 +43,9 @@ def _existing(items):
 
 
 def init_app(app) -> None:
+    # One name for each role on every page, from domain.roles.
+    app.add_template_filter(role_name)
+
     @app.context_processor
     def menus():
         return {

@@ -14,3 +14,8 @@ def has_role(actual: str | None, required: str) -> bool:
     if actual not in ROLE_ORDER:
         return False
     return ROLE_ORDER.index(actual) >= ROLE_ORDER.index(required)
+
+
+def role_name(role: str | None) -> str:
+    """A role as every page names it ("Press officer", not "officer")."""
+    return ROLE_NAMES.get(role or "", role or "")

@@ -124,13 +124,17 @@ def enquiry_form():
             )
         else:
             notice = _fill_time_problem(form.started.data, now)
-        if notice is None and not form.errors:
-            raw = {
-                name: form[name].data
-                for name in ("journalist_name", "outlet", "email", "phone", "subject", "details")
-            }
-            raw["deadline"] = deadline_at
-            raw["channel"] = "web_form"
+        raw = {
+            name: form[name].data
+            for name in ("journalist_name", "outlet", "email", "phone", "subject", "details")
+        }
+        raw["deadline"] = deadline_at
+        raw["channel"] = "web_form"
+        if notice is not None:
+            # The spam check's notice comes with, never instead of, what is wrong with a field.
+            _details, problems = rules.validate_details(raw, received_at=now, now=now)
+            show_refusal(form, problems, {"deadline": "deadline_day"})
+        elif not form.errors:
             try:
                 enquiry = enquiries.log_enquiry(raw, now=now, urgent=form.urgent.data)
             except ValidationFailed as exc:

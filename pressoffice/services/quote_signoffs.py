@@ -403,11 +403,14 @@ def approve_with_override(
     actor: User,
     reason: Any,
     expected_version: Any = None,
+    comment: str | None = None,
+    require_version: bool = False,
     now: datetime | None = None,
 ) -> Release:
     """An approver signs off a release while a quote still waits for its speaker, giving the
-    reason, which the timeline records. ``expected_version`` is the version the approver saw:
-    if the release has been saved since, the approval is refused (StaleVersion)."""
+    reason, which the timeline records with the approver's ``comment``. ``expected_version`` is
+    the version the approver saw: if the release has been saved since, the approval is refused
+    (StaleVersion); with ``require_version`` it must be given."""
     cleaned, errors = links.clean_reason(
         reason, "reason", "the reason for approving without the speaker's sign-off"
     )
@@ -418,6 +421,8 @@ def approve_with_override(
         actor=secret_links.staff_member(actor),
         signoff_override=cleaned,
         expected_version=expected_version,
+        comment=comment,
+        require_version=require_version,
         now=clock.instant(now),
     )
 

@@ -31,7 +31,7 @@ from ..forms import (
 )
 from ..public.newsroom import send_attachment
 from ..services import attachments as attachment_service
-from ..services import releases
+from ..services import quote_signoffs, releases
 from ..services.errors import (
     NotAllowed,
     NotFound,
@@ -50,6 +50,7 @@ STATUS_TAG_COLOURS = {
     "scheduled": "purple",
     "published": "green",
     "withdrawn": "red",
+    "changes_requested": "orange",
 }
 
 # The transitions posted from the release page: URL word -> (service, what the form carries).
@@ -111,8 +112,10 @@ def releases_index():
         q=q,
         now=clock.now(),
         states=workflow.STATE_LABELS,
+        labels=workflow.DISPLAY_LABELS,
         tag_colours=STATUS_TAG_COLOURS,
-        status_of=releases.release_status,
+        shown_status=releases.display_statuses(page.items, clock.now()),
+        deleted=releases.deleted_drafts(limit=20) if not status and not q else [],
     )
 
 
@@ -173,7 +176,8 @@ def _apply_list_action(form: ReleaseForm, action: ListAction) -> tuple[ReleaseFo
     return ReleaseForm(formdata=None, data=data), message
 
 
-def _editor_page(release, form, *, errors=None, announcement=None, status=200):
+def _editor_page(release, form, *, errors=None, announcement=None, action=None, status=200):
+    shown = releases.release_status(release) if release else None
     return (
         render_template(
             "releases/edit.html",
@@ -181,8 +185,11 @@ def _editor_page(release, form, *, errors=None, announcement=None, status=200):
             form=form,
             errors=errors or {},
             announcement=announcement,
+            announced_list=action.list_name if action else None,
+            announced_verb=action.verb if action else None,
             list_limit=LIST_LIMIT,
-            status=releases.release_status(release) if release else None,
+            status=shown,
+            save_label=workflow.what_saving_does(shown) if shown else "Save",
             states=workflow.STATE_LABELS,
         ),
         status,
@@ -198,7 +205,7 @@ def release_new():
     action = ListAction.parse(request.form.get("list_action"))
     if action is not None:
         form, message = _apply_list_action(form, action)
-        return _editor_page(None, form, announcement=message)
+        return _editor_page(None, form, announcement=message, action=action)
     try:
         release = releases.create_release(actor=current_user, now=clock.now(), **form.content())
     except ValidationFailed as refusal:
@@ -223,7 +230,7 @@ def release_edit(release_id: int):
     action = ListAction.parse(request.form.get("list_action"))
     if action is not None:
         form, message = _apply_list_action(form, action)
-        return _editor_page(release, form, announcement=message)
+        return _editor_page(release, form, announcement=message, action=action)
     try:
         releases.update_release(
             release.id,
@@ -290,6 +297,7 @@ def _conflict_page(release_id: int, form: ReleaseForm, stale: StaleVersion):
             announcement=None,
             list_limit=LIST_LIMIT,
             status=releases.release_status(release),
+            save_label=workflow.what_saving_does(releases.release_status(release)),
             states=workflow.STATE_LABELS,
         ),
         409,
@@ -306,8 +314,8 @@ def _staff_file_url(release_id: int):
     return url
 
 
-def _banner(release, status: str, now: datetime, pending_correction: bool) -> dict:
-    label = workflow.STATE_LABELS[status]
+def _banner(release, status: str, shown: str, pending_correction: bool) -> dict:
+    """The release's state, said once, with what it means for the public."""
     lines: list[str] = []
     if status == "scheduled":
         when = _uk_and_utc(release.embargo_until)
@@ -317,7 +325,7 @@ def _banner(release, status: str, now: datetime, pending_correction: bool) -> di
         headline = f"Published at {_uk_and_utc(release.published_at)['uk']}"
         if pending_correction:
             lines.append(
-                "A correction is waiting for approval. The preview below shows the correction; "
+                "A correction is waiting for approval. The preview shows the correction; "
                 "the public still sees the version approved before it."
             )
     elif status == "withdrawn":
@@ -325,14 +333,27 @@ def _banner(release, status: str, now: datetime, pending_correction: bool) -> di
         lines.append(f"Reason shown to the public: {release.withdrawal_reason}")
     elif status == "approved":
         headline = "Approved: not public yet"
-        lines.append("It goes out when someone publishes it or schedules it for an embargo time.")
     elif status == "in_review":
         headline = "In review: not public"
-        lines.append("Waiting for an approver who did not write or last edit it.")
+    elif shown == workflow.CHANGES_REQUESTED:
+        headline = "Changes requested: not public"
     else:
         headline = "Draft: not public"
-        lines.append("It must be submitted and approved before it can go out.")
-    return {"status": status, "label": label, "headline": headline, "lines": lines}
+    return {"status": status, "headline": headline, "lines": lines}
+
+
+def _revision_tag(revision, release, status: str) -> tuple[str, str] | None:
+    """The tag beside a revision in the list: Public only while the public can see it."""
+    if revision.id == release.public_revision_id:
+        if status == "published":
+            return ("Public", "green")
+        if status == "scheduled":
+            return ("Goes public at the embargo", "purple")
+        if status == "withdrawn":
+            return ("Was public", "grey")
+    if revision.id == release.approved_revision_id:
+        return ("Approved", "blue")
+    return None
 
 
 def _release_page(
@@ -351,27 +372,26 @@ def _release_page(
     status = releases.release_status(release, now)
     pending = releases.has_pending_correction(release, now)
     content = releases.revision_content(latest)
-    actions = releases.release_actions(release, current_user, now)
-    approve_refusal = None
-    if "approve" not in actions and (status == "in_review" or pending):
-        decision = releases.why_not("approve", release, current_user, now)
-        approve_refusal = decision.reason if not decision else None
+    tasks = releases.release_tasks(release, current_user, now)
     compare = CompareForm(request.args)
+    deciding = tasks.allows("approve") and tasks.allows("request_changes")
     return (
         render_template(
             "releases/view.html",
             release=release,
             status=status,
-            banner=_banner(release, status, now, pending),
+            tasks=tasks,
+            deciding=deciding,
+            banner=_banner(release, status, tasks.display_status, pending),
             pending_correction=pending,
             rendered=render_release(content, releases.contact_details()),
             attachments=content.attachments,
             current_files=attachment_service.current_attachments(release.id),
             attachment_url=_staff_file_url(release.id),
-            actions=actions,
-            approve_refusal=approve_refusal,
+            actions=[o.action for o in tasks.options if o.allowed],
             history=history,
             latest=latest,
+            revision_tag=lambda revision: _revision_tag(revision, release, status),
             action_labels=workflow.ACTION_LABELS,
             states=workflow.STATE_LABELS,
             tag_colours=STATUS_TAG_COLOURS,
@@ -410,6 +430,12 @@ def release_transition(release_id: int, action: str):
         releases.TRANSITIONS[action](release.id, **given)
     except ValidationFailed as refusal:
         errors = {f"{action}-{name}": message for name, message in refusal.fields.items()}
+        if action == "request-changes" and releases.release_tasks(
+            release, current_user, clock.now()
+        ).allows("approve"):
+            # The page shows the one decision form: the message goes next to its comment box.
+            errors = {f"decision-{name}": message for name, message in refusal.fields.items()}
+            typed = {"decision": "request_changes", "decision-comment": given.get("comment", "")}
         return _release_page(release_id, errors=errors, focus=action, typed=typed)
     except StaleVersion:
         return _release_page(
@@ -439,7 +465,7 @@ def release_approve(release_id: int):
     approval without it, or of a version since replaced, approves nothing."""
     release = release_or_404(release_id)
     comment = request.form.get("comment", "")
-    typed = {"approve-comment": comment}
+    typed = {"decision": "approve", "decision-comment": comment}
     try:
         releases.approve_release(
             release.id,
@@ -458,7 +484,7 @@ def release_approve(release_id: int):
             return _release_page(
                 release_id, errors={"release-actions": message}, typed=typed, status_code=400
             )
-        errors = {f"approve-{name}": message for name, message in refusal.fields.items()}
+        errors = {f"decision-{name}": message for name, message in refusal.fields.items()}
         return _release_page(release_id, errors=errors, focus="approve", typed=typed)
     except StaleVersion as stale:
         conflict = {
@@ -492,6 +518,136 @@ def release_approve(release_id: int):
     return redirect(url_for("web.release_view", release_id=release.id))
 
 
+@bp.post("/releases/<int:release_id>/decision", endpoint="release_decide")
+@staff_required
+def release_decide(release_id: int):
+    """The approver's one decision form: approve or request changes, one comment, and the
+    reason for going ahead when a quote still waits for its speaker."""
+    release = release_or_404(release_id)
+    decision = request.form.get("decision", "")
+    comment = request.form.get("comment", "")
+    override = request.form.get("signoff_override", "")
+    typed = {
+        "decision": decision,
+        "decision-comment": comment,
+        "decision-signoff_override": override,
+    }
+    if decision not in ("approve", "request_changes"):
+        return _release_page(
+            release_id,
+            errors={"decision-approve": "Choose whether to approve it or to request changes"},
+            typed=typed,
+            status_code=400,
+        )
+    version = request.form.get("version") or None
+    waiting = releases.release_tasks(release, current_user, clock.now()).quotes_waiting
+    try:
+        if decision == "approve" and override.strip():
+            quote_signoffs.approve_with_override(
+                release.id,
+                actor=current_user,
+                reason=override,
+                comment=comment,
+                expected_version=version,
+                require_version=True,
+                now=clock.now(),
+            )
+        elif decision == "approve":
+            releases.approve_release(
+                release.id,
+                actor=current_user,
+                comment=comment,
+                expected_version=version,
+                require_version=True,
+                now=clock.now(),
+            )
+        else:
+            releases.request_changes(
+                release.id,
+                actor=current_user,
+                comment=comment,
+                expected_version=version,
+                now=clock.now(),
+            )
+    except WrongState as refusal:
+        # Approving while a quote waits: the reason to go ahead goes in the box beside it.
+        field = "release-actions"
+        if decision == "approve" and waiting and not override.strip():
+            field = "decision-signoff_override"
+        return _release_page(release_id, errors={field: refusal.message}, typed=typed)
+    except ValidationFailed as refusal:
+        if "version" in refusal.fields:
+            message = (
+                "The decision did not say which version you reviewed, so nothing was done. "
+                "Check the version shown, then decide again."
+            )
+            return _release_page(
+                release_id, errors={"release-actions": message}, typed=typed, status_code=400
+            )
+        errors = {
+            f"decision-{'signoff_override' if name == 'reason' else name}": message
+            for name, message in refusal.fields.items()
+        }
+        return _release_page(release_id, errors=errors, typed=typed, status_code=400)
+    except StaleVersion as stale:
+        conflict = {
+            "seen": stale.submitted_version,
+            "current": stale.current_version,
+            "compare_url": url_for(
+                "web.release_compare",
+                release_id=release.id,
+                old=stale.submitted_version,
+                new=stale.current_version,
+            ),
+        }
+        message = (
+            f"You reviewed version {stale.submitted_version}, but it is now version "
+            f"{stale.current_version}: it changed after you opened the page, so nothing was "
+            "done. Compare the two, then decide on the version shown."
+        )
+        return _release_page(
+            release_id,
+            errors={"release-actions": message},
+            typed=typed,
+            status_code=409,
+            approval_conflict=conflict,
+        )
+    except ServiceError as refusal:
+        return _release_page(release_id, errors={"release-actions": refusal.message}, typed=typed)
+    if decision == "approve":
+        message = DONE_MESSAGES["approve"]
+        if releases.release_status(releases.get_release(release.id)) == "published":
+            message = "Correction approved: the public now sees it, with its change note"
+    else:
+        message = DONE_MESSAGES["request-changes"]
+    flash(message, "success")
+    return redirect(url_for("web.release_view", release_id=release.id))
+
+
+# --- deleting a draft -----------------------------------------------------------------------
+
+
+@bp.route("/releases/<int:release_id>/delete", methods=["GET", "POST"], endpoint="release_delete")
+@staff_required
+def release_delete(release_id: int):
+    """Ask, then delete a draft that was never submitted; the list keeps the fact."""
+    release = release_or_404(release_id)
+    if request.method == "GET":
+        tasks = releases.release_tasks(release, current_user, clock.now())
+        option = tasks.option("delete")
+        if option is None or not option.allowed:
+            flash(option.reason if option else "Only a draft can be deleted", "error")
+            return redirect(url_for("web.release_view", release_id=release.id))
+        return render_template("releases/delete.html", release=release)
+    try:
+        kept = releases.delete_draft(release.id, actor=current_user, now=clock.now())
+    except ServiceError as refusal:
+        flash(refusal.message, "error")
+        return redirect(url_for("web.release_view", release_id=release_id))
+    flash(f"Draft deleted: {kept.title}. The list of deleted drafts keeps the fact.", "success")
+    return redirect(url_for("web.releases_index"))
+
+
 # --- scheduling -----------------------------------------------------------------------------
 
 
@@ -507,27 +663,36 @@ def release_schedule(release_id: int):
         form = ScheduleForm(formdata=None)
         if release.embargo_until:
             local = to_london(release.embargo_until)
-            form.day.data, form.at.data = local.date(), local.time().replace(tzinfo=None)
+            form.day.data, form.month.data = str(local.day), str(local.month)
+            form.year.data, form.at.data = str(local.year), f"{local:%H:%M}"
         return _schedule_page(release, form)
     form = ScheduleForm()
     version = request.form.get("version")
-    if not form.validate():
+    if request.args.get("change"):
+        # Back from the check page to change the time: the boxes keep what was typed.
+        form.confirmed.data = ""
         return _schedule_page(release, form, version=version)
+    typed = form.wall_time()
+    if typed is None:
+        return _schedule_page(release, form, version=version)
+    day, at = typed
     try:
-        instant = london_instant(form.day.data, form.at.data, form.occurrence.data, zone)
+        instant = london_instant(day, at, form.occurrence.data, zone)
     except WallTimeProblem as problem:
         if problem.choices:
             form.occurrence.errors = [problem.message]
-            return _schedule_page(release, form, choices=problem.choices, version=version)
+            return _schedule_page(
+                release, form, choices=problem.choices, version=version, day=day, at=at
+            )
         form.at.errors = [problem.message]
-        return _schedule_page(release, form, version=version)
+        return _schedule_page(release, form, version=version, day=day)
     if form.confirmed.data != "yes":
         return render_template(
             "releases/schedule_check.html",
             release=release,
             form=form,
             when=_uk_and_utc(instant),
-            warning=clock_change_on(form.day.data, zone),
+            warning=clock_change_on(day, zone),
             past=instant <= now,
             version=version or release.version,
         )
@@ -541,7 +706,7 @@ def release_schedule(release_id: int):
         )
     except ValidationFailed as refusal:
         form.at.errors = [refusal.fields.get("embargo_until", refusal.message)]
-        return _schedule_page(release, form, version=version)
+        return _schedule_page(release, form, version=version, day=day)
     except StaleVersion:
         flash(
             "Someone changed this release after you started scheduling it. Check it, then "
@@ -556,23 +721,29 @@ def release_schedule(release_id: int):
     return redirect(url_for("web.release_view", release_id=release.id))
 
 
-def _schedule_page(release, form, choices=(), version=None):
+def _schedule_page(release, form, choices=(), version=None, day=None, at=None):
+    zone = current_app.config.get("OFFICE_TIMEZONE", "Europe/London")
     options = []
     for instant, value in zip(choices, ("first", "second"), strict=False):
         when = _uk_and_utc(instant)
         options.append((value, when))
+    # Each message once, linked from the summary to the first box it is about.
     errors = {}
-    for field in (form.day, form.at, form.occurrence):
-        for message in field.errors:
-            errors[f"{field.id}-0" if field is form.occurrence else field.id] = message
+    if form.date_error:
+        errors[form.date_error_parts[0]] = form.date_error
+    for message in form.at.errors:
+        errors[form.at.id] = message
+    for message in form.occurrence.errors:
+        errors[f"{form.occurrence.id}-0"] = message
     return render_template(
         "releases/schedule.html",
         release=release,
         form=form,
         errors=errors,
         options=options,
+        asked_at=at,
         version=version or release.version,
-        warning=clock_change_on(form.day.data) if form.day.data else None,
+        warning=clock_change_on(day, zone) if day else None,
         status=releases.release_status(release),
     )
 

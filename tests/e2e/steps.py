@@ -151,6 +151,22 @@ def fill_time(browser, field_id: str, at: time) -> None:
     raise AssertionError(f"could not type {at} into #{field_id}")
 
 
+def fill_day_month_year(browser, day: date, ids=("day", "month", "year")) -> None:
+    """Type a date into GOV.UK day, month and year boxes, as numbers."""
+    for field_id, value in zip(ids, (day.day, day.month, day.year), strict=True):
+        type_into(browser, field_id, str(value))
+
+
+def choose(browser, field_id: str) -> None:
+    """Pick a radio button or tick a box by clicking its label, as a person would."""
+    browser.find_element(By.CSS_SELECTOR, f"label[for='{field_id}']").click()
+
+
+def folder_used() -> bool:
+    """Whether this run has written into the screenshot folder."""
+    return _folder_emptied
+
+
 def screenshot(browser, name: str) -> None:
     """Keep a picture of the whole page, top to bottom, when PRESSOFFICE_E2E_SCREENSHOTS names
     a folder; otherwise do nothing."""

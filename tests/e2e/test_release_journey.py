@@ -11,9 +11,9 @@ from selenium.webdriver.common.by import By
 
 from .steps import (
     button,
+    choose,
     click_and_wait,
-    fill_date,
-    fill_time,
+    fill_day_month_year,
     heading,
     link,
     main_text,
@@ -111,14 +111,19 @@ def test_a_release_is_drafted_signed_off_by_someone_else_and_public_at_its_embar
     actions = browser.find_element(By.ID, "release-actions").text
     assert "Submitted for approval" in main_text(browser)
     assert "Only an approver or an admin can approve it" in actions
-    assert not browser.find_elements(By.XPATH, "//main//button[normalize-space()='Approve']")
+    assert "Waiting for sign-off by an approver who did not write it" in (
+        browser.find_element(By.ID, "next-step").text
+    )
+    assert not browser.find_elements(By.ID, "decision-approve")
     screenshot(browser, "02-release-in-review-author-cannot-approve")
 
-    # An approver who did not write it signs it off.
+    # An approver who did not write it reads the preview and signs it off with one form.
     sign_in_as(browser, live_server, approver)
     browser.get(release_url)
     heading(browser, TITLE)
-    click_and_wait(browser, button(browser, "Approve"))
+    choose(browser, "decision-approve")
+    type_into(browser, "decision-comment", "Checked the figures.")
+    click_and_wait(browser, button(browser, "Send decision"))
     heading(browser, TITLE)
     assert "Approved" in browser.find_element(By.CSS_SELECTOR, ".notification").text
     assert "Approved: not public yet" in browser.find_element(By.ID, "release-status").text
@@ -129,8 +134,8 @@ def test_a_release_is_drafted_signed_off_by_someone_else_and_public_at_its_embar
     heading(browser, TITLE)
     click_and_wait(browser, link(browser, "Schedule for an embargo time"))
     heading(browser, "When does the embargo lift?")
-    fill_date(browser, "day", EMBARGO_DAY)
-    fill_time(browser, "at", EMBARGO_AT)
+    fill_day_month_year(browser, EMBARGO_DAY)
+    type_into(browser, "at", f"{EMBARGO_AT:%H:%M}")
     screenshot(browser, "03-when-does-the-embargo-lift")
     click_and_wait(browser, button(browser, "Continue"))
     heading(browser, "Check the embargo time")

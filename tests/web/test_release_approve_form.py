@@ -8,12 +8,12 @@ from pressoffice.services import releases
 from ..factories import create_release, release_content
 
 
-def test_the_approve_form_carries_the_version_shown(signed_in, officer, approver):
+def test_the_decision_form_carries_the_version_shown(signed_in, officer, approver):
     release = create_release(state="in_review", author=officer)
 
     page = signed_in(approver).get(f"/releases/{release.id}")
 
-    form = page.select_one(f"form[action='/releases/{release.id}/approve']")
+    form = page.select_one(f"form[action='/releases/{release.id}/decision']")
     assert form.select_one("input[type=hidden][name=version]")["value"] == str(release.version)
 
 
@@ -60,8 +60,8 @@ def test_an_approval_of_a_version_since_replaced_shows_both_versions_and_approve
     assert f"it is now version {current}" in text
     compare = refused.select_one("#approval-conflict a[href*='/compare']")
     assert compare["href"] == f"/releases/{release.id}/compare?old={shown_version}&new={current}"
-    assert refused.select_one("#approve-comment").text.strip() == "Fine"
-    form = refused.select_one(f"form[action='/releases/{release.id}/approve']")
+    assert refused.select_one("#decision-comment").text.strip() == "Fine"
+    form = refused.select_one(f"form[action='/releases/{release.id}/decision']")
     assert form.select_one("input[name=version]")["value"] == str(current)
     assert releases.get_release(release.id).state == "in_review"
     assert releases.get_release(release.id).approved_by_id is None

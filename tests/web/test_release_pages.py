@@ -276,17 +276,26 @@ def test_requesting_changes_needs_a_comment_and_shows_it_to_the_author(
 ):
     release = create_release(state="in_review", author=officer)
     page = signed_in(approver)
-    refused = page.post(f"/releases/{release.id}/request-changes", {"comment": "  "})
+    decide = f"/releases/{release.id}/decision"
+    refused = page.post(
+        decide,
+        {"decision": "request_changes", "comment": "  ", "version": release.version},
+        _expected_status=400,
+    )
     link = refused.select_one(".error-summary a")
-    assert link["href"] == "#request-changes-comment"
+    assert link["href"] == "#decision-comment"
     assert "Say what needs to change" in link.text
-    assert refused.select_one("#request-changes-comment") is not None
+    assert refused.select_one("#decision-comment") is not None
+    assert refused.select_one("#decision-request_changes").has_attr("checked")
     assert releases.get_release(release.id).state == "in_review"
 
-    page.post(f"/releases/{release.id}/request-changes", {"comment": "Check the dates."})
+    page.post(
+        decide,
+        {"decision": "request_changes", "comment": "Check the dates.", "version": release.version},
+    )
     shown = signed_in(officer).get(f"/releases/{release.id}")
     assert "Check the dates." in shown.select_one(".notification--warning").text
-    assert shown.select_one(".release-banner__state").text == "Draft: not public"
+    assert shown.select_one(".release-banner__state").text == "Changes requested: not public"
 
 
 def test_withdrawing_needs_a_public_reason(signed_in, officer, approver):
@@ -353,7 +362,7 @@ def test_scheduling_shows_the_uk_time_with_its_utc_equivalent_before_confirming(
 
     check = page.post(
         f"/releases/{release.id}/schedule",
-        {"day": "2016-07-14", "at": "00:01", "version": release.version},
+        {"day": "14", "month": "7", "year": "2016", "at": "00:01", "version": release.version},
     )
     assert check.select_one("#embargo-uk").text == "00:01 BST on Thursday 14 July 2016"
     assert check.select_one("#embargo-utc").text == "23:01 UTC on Wednesday 13 July 2016"
@@ -375,12 +384,12 @@ def test_an_ambiguous_time_on_the_night_the_clocks_go_back_must_be_chosen(
     clock.set(datetime(2016, 10, 20, 9, 0, tzinfo=UTC))
     release = create_release(state="approved", author=officer, approver=approver)
     page = signed_in(officer)
-    data = {"day": "2016-10-30", "at": "01:30", "version": release.version}
+    data = {"day": "30", "month": "10", "year": "2016", "at": "01:30", "version": release.version}
 
     asked = page.post(f"/releases/{release.id}/schedule", data)
     assert "01:30 happens twice" in asked.select_one(".error-summary").text
     assert asked.select_one(".error-summary a")["href"] == "#occurrence-0"
-    labels = [label.text for label in asked.select("fieldset label")]
+    labels = [label.text for label in asked.select("input[name=occurrence] + label")]
     assert "01:30 BST on Sunday 30 October 2016 (00:30 UTC on Sunday 30 October 2016)" in labels[0]
     assert "01:30 GMT on Sunday 30 October 2016 (01:30 UTC" in labels[1]
     assert "The clocks go back on Sunday 30 October 2016" in asked.select_one(".warning-text").text
@@ -397,7 +406,7 @@ def test_a_time_that_does_not_exist_when_the_clocks_go_forward_is_refused(
     release = create_release(state="approved", author=officer, approver=approver)
     refused = signed_in(officer).post(
         f"/releases/{release.id}/schedule",
-        {"day": "2017-03-26", "at": "01:30", "version": release.version},
+        {"day": "26", "month": "3", "year": "2017", "at": "01:30", "version": release.version},
     )
     link = refused.select_one(".error-summary a")
     assert link["href"] == "#at"
@@ -416,7 +425,14 @@ def test_an_embargo_that_is_not_in_the_future_is_refused(
     signed_in, clock, officer, approver, at, message
 ):
     release = create_release(state="approved", author=officer, approver=approver)
-    data = {"day": "2016-11-29", "at": at, "version": release.version, "confirmed": "yes"}
+    data = {
+        "day": "29",
+        "month": "11",
+        "year": "2016",
+        "at": at,
+        "version": release.version,
+        "confirmed": "yes",
+    }
     refused = signed_in(officer).post(f"/releases/{release.id}/schedule", data)
     assert refused.select_one(".error-summary a").text == message
     assert releases.get_release(release.id).state == "approved"
@@ -425,7 +441,8 @@ def test_an_embargo_that_is_not_in_the_future_is_refused(
 def test_a_schedule_form_without_a_date_says_so_next_to_the_field(signed_in, officer, approver):
     release = create_release(state="approved", author=officer, approver=approver)
     refused = signed_in(officer).post(
-        f"/releases/{release.id}/schedule", {"day": "", "at": "09:30", "version": release.version}
+        f"/releases/{release.id}/schedule",
+        {"day": "", "month": "", "year": "", "at": "09:30", "version": release.version},
     )
     assert refused.select_one(".error-summary a")["href"] == "#day"
     assert refused.select_one("#at")["value"] == "09:30"
@@ -532,7 +549,7 @@ def test_a_correction_to_a_published_release_needs_a_change_note_and_waits_for_a
     saved = page.post(
         f"/releases/{release.id}/edit", {**data, "change_note": "Corrected the body."}
     )
-    assert "Correction waiting" in saved.select_one(".summary-list").text
+    assert "Correction waiting" in saved.select_one("#release-status").text
     assert "The corrected body." in saved.select_one(".release-preview").text
     client.post("/sign-out")
     assert "The corrected body." not in page.get(f"/news/{release.slug}").text

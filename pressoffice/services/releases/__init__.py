@@ -5,6 +5,7 @@ One module per group of use cases; this package answers for all of them, so call
 
 - ``revisions``: what every use case stands on: the locked release, its revisions, the timeline;
 - ``drafting``: create, edit, the revision an attachment change makes;
+- ``deletion``: deleting a draft never submitted, keeping the fact;
 - ``transitions``: submit, approve, request changes, publish, schedule, unschedule, withdraw;
 - ``signoff_rules``: the quote sign-off rules a release use case applies;
 - ``listing``: reading, for staff;
@@ -17,6 +18,7 @@ the timeline entry, and commits. A refusal raises one of ``services.errors`` wit
 words, and changes nothing.
 """
 
+from .deletion import delete_draft, deleted_drafts
 from .drafting import create_release, record_attachment_change, update_release
 from .history import (
     DiffRow,
@@ -29,11 +31,14 @@ from .history import (
 from .listing import (
     MAX_PAGE,
     MAX_PER_PAGE,
+    ReleaseTasks,
+    display_statuses,
     get_release,
     has_pending_correction,
     list_releases,
     release_actions,
     release_status,
+    release_tasks,
     why_not,
 )
 from .public import (
@@ -80,6 +85,7 @@ __all__ = [
     "FieldComparison",
     "PublicRelease",
     "ReleaseHistory",
+    "ReleaseTasks",
     "RevisionComparison",
     "approve_release",
     "attachments_snapshot",
@@ -88,6 +94,9 @@ __all__ = [
     "contact_details",
     "content_as_dict",
     "create_release",
+    "delete_draft",
+    "deleted_drafts",
+    "display_statuses",
     "get_release",
     "has_pending_correction",
     "latest_public_releases",
@@ -104,6 +113,7 @@ __all__ = [
     "release_actions",
     "release_history",
     "release_status",
+    "release_tasks",
     "request_changes",
     "revision_content",
     "schedule_release",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +18,7 @@ from ..errors import NotFound, ValidationFailed
 from ..paging import Page
 from ..sign_off import acting_staff
 from ..text_search import contains
-from .revisions import latest_revision, workflow_facts
+from .revisions import latest_revision, sent_back_release_ids, workflow_facts
 
 MAX_PER_PAGE = 100
 # Far beyond any real list, and small enough for every database's integers.
@@ -68,6 +69,64 @@ def why_not(
         now,
         **given,
     )
+
+
+@dataclass(frozen=True)
+class ReleaseTasks:
+    """What the release page tells one person: the status to show, the one next step, and
+    every action of that status, allowed or refused with the reason and what to do."""
+
+    display_status: str
+    next_step: str
+    options: list[workflow.ActionOption]
+    # Quotes still waiting for their speakers, in words (approving past them needs a reason).
+    quotes_waiting: tuple[str, ...]
+
+    def option(self, action: str) -> workflow.ActionOption | None:
+        """The option for ``action``, when the page offers it at all."""
+        return next((o for o in self.options if o.action == action), None)
+
+    def allows(self, action: str) -> bool:
+        """Whether this person may take ``action`` now."""
+        option = self.option(action)
+        return option is not None and option.allowed
+
+    @property
+    def refused(self) -> list[workflow.ActionOption]:
+        """The actions of this status this person cannot take now, each with its reason."""
+        return [o for o in self.options if not o.allowed]
+
+
+def release_tasks(release: Release, actor: User, now: datetime | None = None) -> ReleaseTasks:
+    """What may be done to the release now by this person and, for what may not, why not: the
+    one place the release page learns it from."""
+    from .signoff_rules import quotes_awaiting_signoff
+
+    now = clock.instant(now)
+    facts = workflow_facts(release, latest_revision(release))
+    if facts.status(now) == "in_review":
+        facts = replace(facts, quotes_awaiting_signoff=quotes_awaiting_signoff(release))
+    who = acting_staff(actor)
+    return ReleaseTasks(
+        display_status=workflow.display_status(facts, now),
+        next_step=workflow.next_step(facts, who, now),
+        options=workflow.release_options(facts, who, now),
+        quotes_waiting=facts.quotes_awaiting_signoff,
+    )
+
+
+def display_statuses(items: list[Release], now: datetime | None = None) -> dict[int, str]:
+    """The status each listed release shows (a draft sent back is "changes requested"), by
+    release id. One query, however many releases."""
+    now = clock.instant(now)
+    sent_back = sent_back_release_ids([r.id for r in items if r.state == "draft"])
+    shown = {}
+    for release in items:
+        status = release_status(release, now)
+        if status == "draft" and release.id in sent_back:
+            status = workflow.CHANGES_REQUESTED
+        shown[release.id] = status
+    return shown
 
 
 def has_pending_correction(release: Release, now: datetime | None = None) -> bool:

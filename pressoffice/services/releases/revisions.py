@@ -131,9 +131,42 @@ def _editors_since(release_id: int, after_number: int) -> frozenset[int]:
     )
 
 
+def _state_changes(release_ids: Sequence[int]):
+    """The timeline entries that moved releases from one state to another (or created them),
+    newest last."""
+    return (
+        sa.select(ReleaseEvent.release_id, ReleaseEvent.action)
+        .where(
+            ReleaseEvent.release_id.in_(release_ids),
+            ReleaseEvent.to_state.is_not(None),
+            sa.or_(
+                ReleaseEvent.from_state.is_(None),
+                ReleaseEvent.from_state != ReleaseEvent.to_state,
+            ),
+        )
+        .order_by(ReleaseEvent.release_id, ReleaseEvent.id)
+    )
+
+
+def sent_back_release_ids(release_ids: Sequence[int]) -> set[int]:
+    """Of these releases, those whose last change of state was an approver sending them back
+    for changes (shown as "Changes requested" until they are submitted again). One query."""
+    last: dict[int, str] = {}
+    for release_id, action in db.session.execute(_state_changes(list(release_ids))):
+        last[release_id] = action
+    return {release_id for release_id, action in last.items() if action == "request_changes"}
+
+
+def _review_history(release_id: int) -> tuple[bool, bool]:
+    """Whether the release was ever submitted, and whether it was last sent back for changes."""
+    actions = [action for _id, action in db.session.execute(_state_changes([release_id]))]
+    return "submit" in actions, bool(actions) and actions[-1] == "request_changes"
+
+
 def workflow_facts(release: Release, latest: ReleaseRevision) -> workflow.ReleaseState:
     public_hash = None
     public_number = 0
+    ever_submitted, changes_requested = _review_history(release.id)
     if release.public_revision_id is not None:
         public = release.public_revision
         public_hash = public.content_hash if public is not None else None
@@ -149,6 +182,8 @@ def workflow_facts(release: Release, latest: ReleaseRevision) -> workflow.Releas
         public_hash=public_hash,
         missing_for_review=tuple(revision_content(latest).missing_for_review()),
         approved_by_name=release.approved_by.name if release.approved_by_id else None,
+        ever_submitted=ever_submitted,
+        changes_requested=changes_requested,
     )
 
 
