@@ -55,7 +55,7 @@ def entry_or_404(entry_id: int):
 def _typed(form, names) -> dict[str, str]:
     # Every field keeps what was typed (cut to a length no field allows, so a page never
     # echoes megabytes back): nothing typed is silently dropped.
-    return {name: str(form.get(name, ""))[:6000] for name in names}
+    return {name: str(form.get(name, ""))[:20000] for name in names}
 
 
 def _date_typed(day: date | None, at) -> dict[str, str]:

@@ -198,7 +198,9 @@ def test_from_planned_entry_to_published_release(signed_in, officer, approver, p
     releases.schedule_release(release_id, actor=officer, embargo_until=embargo)
     assert "Release scheduled" in _text(page.get("/forward-look").find("section", id="2016-12-06"))
 
+    # A week on, the sign-in has long ended: sign in again.
     clock.set(embargo)
+    page = signed_in(officer)
     grid = page.get("/forward-look")
     assert "Published" in _text(grid.find("section", id="2016-12-06"))
 
