@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import socket
 import sys
+from importlib.metadata import PackageNotFoundError, version
 
 import click
 from flask import current_app
@@ -33,23 +35,76 @@ def fail_from(exc: ServiceError) -> None:
     fail(exc.message)
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True)
+# What the commands that come with Flask and its extensions do, in this app's words (their own
+# help names the extension, or is cut short in the list of commands).
+THEIR_HELP = {
+    "db": "Create or upgrade the database schema: 'pressoffice db upgrade'.",
+    "limiter": "Rate limits: list them, or clear the counters.",
+    "run": "Run the development server (use gunicorn in production).",
+    "shell": "A Python shell with the app loaded.",
+    "routes": "List every URL the app answers.",
+}
+
+
+class PressofficeGroup(FlaskGroup):
+    """Flask's command group, with the help of the commands it brings in said plainly."""
+
+    def get_command(self, ctx, name):
+        command = super().get_command(ctx, name)
+        if command is not None and name in THEIR_HELP:
+            command.short_help = THEIR_HELP[name]
+        return command
+
+
+def _version() -> str:
+    try:
+        return version("pressoffice")
+    except PackageNotFoundError:  # pragma: no cover - run from a source tree
+        return "unknown"
+
+
+@click.group(
+    cls=PressofficeGroup,
+    create_app=_create_app,
+    add_default_commands=True,
+    add_version_option=False,
+    context_settings={"max_content_width": 100},
+)
+@click.version_option(
+    _version(), "--version", prog_name="Pressoffice", message="%(prog)s %(version)s"
+)
 def cli():
-    """Pressoffice: press releases under embargo and the media enquiry log."""
+    """Pressoffice runs a press office: releases drafted, signed off by someone other than
+    their author and published or scheduled under embargo, and the media enquiry log, routed
+    to the office-hours or the out-of-hours line.
+
+    Try it with 'pressoffice demo' (demo data, served on http://127.0.0.1:5000). Settings come
+    from environment variables (DATABASE_URL, SECRET_KEY and the others the README lists). Run
+    'pressoffice COMMAND --help' for what a command does and its options.
+    """
+
+
+# The application is always Pressoffice's own: the generic Flask options to name another app
+# or an .env file only confuse a user here.
+cli.params = [p for p in cli.params if p.name not in ("app", "env_file")]
 
 
 # --- users ----------------------------------------------------------------------------------
 
 
-@cli.group()
+@cli.group(short_help="Staff accounts: create, list, set-role, deactivate.")
 def users():
-    """Create and manage staff accounts."""
+    """Create and manage staff accounts: create, list, set-role, set-password, deactivate."""
 
 
-@users.command("create")
-@click.option("--email", required=True)
-@click.option("--name", required=True)
-@click.option("--role", required=True, help="officer, approver or admin")
+@users.command("create", short_help="Create a staff account.")
+@click.option("--email", required=True, help="Their email address: they sign in with it.")
+@click.option("--name", required=True, help="Their name, as shown on the pages.")
+@click.option(
+    "--role",
+    required=True,
+    help="officer (drafts, answers enquiries), approver (also signs off) or admin (everything).",
+)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @with_appcontext
 def users_create(email, name, role, password_stdin):
@@ -67,7 +122,7 @@ def users_create(email, name, role, password_stdin):
     click.echo(f"Created {user.role} {user.name} <{user.email}>")
 
 
-@users.command("set-role")
+@users.command("set-role", short_help="Change a user's role.")
 @click.argument("email")
 @click.argument("role")
 @with_appcontext
@@ -80,7 +135,7 @@ def users_set_role(email, role):
     click.echo(f"{user.email} is now {user.role}")
 
 
-@users.command("set-password")
+@users.command("set-password", short_help="Give a user a new password; signs them out.")
 @click.argument("email")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @with_appcontext
@@ -102,7 +157,7 @@ def users_set_password(email, password_stdin):
     click.echo(f"New password set for {user.email}; they are signed out everywhere")
 
 
-@users.command("deactivate")
+@users.command("deactivate", short_help="Stop a user signing in; revokes their tokens.")
 @click.argument("email")
 @with_appcontext
 def users_deactivate(email):
@@ -126,12 +181,12 @@ def users_list():
 # --- tokens ---------------------------------------------------------------------------------
 
 
-@cli.group()
+@cli.group(short_help="API tokens: create, list, revoke.")
 def tokens():
-    """API tokens."""
+    """Bearer tokens for the JSON API (/api/v1): create one for a user, list them, revoke one."""
 
 
-@tokens.command("create")
+@tokens.command("create", short_help="Print a new API token for a user (shown once).")
 @click.argument("email")
 @click.option("--label", default="", help="What the token is for.")
 @with_appcontext
@@ -146,7 +201,7 @@ def tokens_create(email, label):
     click.echo(plain)
 
 
-@tokens.command("revoke")
+@tokens.command("revoke", short_help="Revoke a token by the start of it.")
 @click.argument("prefix")
 @with_appcontext
 def tokens_revoke(prefix):
@@ -175,26 +230,66 @@ def tokens_list(email):
 # --- demo -----------------------------------------------------------------------------------
 
 
-@cli.command("demo")
-@click.option("--host", default="127.0.0.1")
-@click.option("--port", default=5000, type=int)
+def _port_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on host:port (already taken, say), or None."""
+    try:
+        with socket.create_server((host, port)):
+            return None
+    except OSError as exc:
+        taken = "already in use" if exc.errno in (48, 98, 10048) else exc.strerror or str(exc)
+        return (
+            f"cannot serve on {host}:{port}: {taken}. Choose another port with --port, "
+            f"for example: pressoffice demo --port {port + 1 if port < 65535 else 5001}"
+        )
+
+
+def _print_logins(logins) -> None:
+    click.echo("Demo accounts (role, email, password):")
+    for role, email, password in logins:
+        click.echo(f"  {role:9} {email}  {password}")
+
+
+@cli.command("demo", short_help="Try Pressoffice: demo data, served on 127.0.0.1:5000.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to serve on.")
+@click.option(
+    "--port",
+    default=5000,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="The port to serve on (choose another if it is taken).",
+)
 @click.option("--no-serve", is_flag=True, help="Set up the database and demo data, then stop.")
+@click.option("--logins", is_flag=True, help="Print the demo logins again, then stop.")
 @with_appcontext
-def demo(host, port, no_serve):
-    """Migrate the database, add demo data to an empty one, and serve the app."""
+def demo(host, port, no_serve, logins):
+    """Migrate the database, add demo data (releases in every state, enquiries, staff) to an
+    empty one, print the demo logins and serve the app on http://HOST:PORT/ with a worker
+    delivering the outbox. A database seeded before keeps its data; its demo logins are
+    printed again."""
     from flask_migrate import upgrade
 
-    from .demo import seed_demo
+    from .demo import demo_logins, seed_demo
 
+    # Said before anything is done, so a taken port never looks like a running server.
+    problem = None if no_serve or logins else _port_problem(host, port)
+    if problem:
+        fail(problem)
     upgrade()
-    logins = seed_demo(clock.now())
-    click.echo(f"Database: {current_app.config['SQLALCHEMY_DATABASE_URI']}")
     if logins:
-        click.echo("Demo accounts (email / password):")
-        for role, email, password in logins:
-            click.echo(f"  {role:9} {email}  {password}")
+        found = demo_logins()
+        if not found:
+            fail("no demo login works on this database: run 'pressoffice demo' on an empty one")
+        _print_logins(found)
+        return
+    seeded = seed_demo(clock.now())
+    click.echo(f"Database: {current_app.config['SQLALCHEMY_DATABASE_URI']}")
+    if seeded:
+        _print_logins(seeded)
     else:
         click.echo("The database already had data; demo data was not added.")
+        found = demo_logins()
+        if found:
+            _print_logins(found)
     if no_serve:
         return
     if not os.environ.get("PUBLIC_BASE_URL"):
@@ -217,7 +312,7 @@ def demo(host, port, no_serve):
 # --- the job queue --------------------------------------------------------------------------
 
 
-@cli.command("worker")
+@cli.command("worker", short_help="Deliver the outbox (emails) until stopped.")
 @click.option(
     "--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Threads."
 )
@@ -239,7 +334,7 @@ def worker(workers):
 # --- backup and restore ---------------------------------------------------------------------
 
 
-@cli.command("backup")
+@cli.command("backup", short_help="Copy the database to PATH while the app runs.")
 @click.argument("path", type=click.Path(dir_okay=False, writable=True))
 @with_appcontext
 def backup(path):
@@ -254,7 +349,7 @@ def backup(path):
     click.echo(outcome.message)
 
 
-@cli.command("restore")
+@cli.command("restore", short_help="Replace the database with a backup.")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--yes", is_flag=True, help="Replace the database without asking.")
 @with_appcontext

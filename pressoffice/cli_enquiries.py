@@ -13,7 +13,7 @@ from .domain.routing import parse_instant
 from .services import enquiries, office_calendar
 
 
-@click.command("route")
+@click.command("route", short_help="Which press line answers at an instant (JSON).")
 @click.argument("instant", required=False)
 @with_appcontext
 def route_command(instant):
@@ -31,12 +31,14 @@ def route_command(instant):
     click.echo(json.dumps(answer, ensure_ascii=False, indent=2))
 
 
-@click.group("enquiries")
+@click.group("enquiries", short_help="Media enquiries: remove old personal data.")
 def enquiries_group():
-    """Media enquiries."""
+    """Media enquiries: remove the journalists' personal data from long-closed ones."""
 
 
-@enquiries_group.command("anonymise")
+@enquiries_group.command(
+    "anonymise", short_help="Remove personal data from enquiries closed long ago."
+)
 @click.option(
     "--older-than-months",
     type=click.IntRange(min=0),

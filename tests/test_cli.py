@@ -157,6 +157,15 @@ def test_demo_fills_an_empty_database_once_with_releases_in_every_state(run, tmp
     second = run("demo", "--no-serve")
     assert second.returncode == 0
     assert "demo data was not added" in second.stdout
+    # The logins are printed again on a seeded database, and by --logins alone.
+    again = run("demo", "--logins")
+    assert again.returncode == 0, again.stderr
+    assert "Serving on" not in again.stdout
+    from pressoffice.demo import DEMO_USERS
+
+    for result in (first, second, again):
+        for _role, email, _name, password in DEMO_USERS:
+            assert f"{email}  {password}" in result.stdout
 
     import sqlite3
 

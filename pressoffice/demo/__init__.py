@@ -33,6 +33,17 @@ def seed_demo(now: datetime) -> list[tuple[str, str, str]]:
     return [(role, email, password) for role, email, _name, password in DEMO_USERS]
 
 
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(role, email, password) of the demo logins whose accounts are in the database and still
+    open with the demo password: what to reprint for a database seeded earlier."""
+    found = []
+    for _role, email, _name, password in DEMO_USERS:
+        user = db.session.scalar(sa.select(User).where(User.email == email))
+        if user is not None and user.active and user.check_password(password):
+            found.append((user.role, email, password))
+    return found
+
+
 def _feature_seeders():
     """Each feature that has demo data provides ``seed(now, users)`` in its own module."""
     import importlib

@@ -2,11 +2,12 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..domain.roles import ROLE_NAMES, ROLE_ORDER
 
-ROLE_CHOICES = [(role, ROLE_NAMES[role]) for role in ROLE_ORDER]
+ROLE_CHOICES = [SelectChoice(role, ROLE_NAMES[role]) for role in ROLE_ORDER]
 
 
 class SignInForm(FlaskForm):

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from .. import clock
 from ..auth import role_required
@@ -23,8 +24,8 @@ UPCOMING_HOLIDAYS = 6
 
 def _shift_form(form: ShiftForm | None = None) -> ShiftForm:
     form = form or ShiftForm(formdata=None)
-    form.user_id.choices = [("", "Choose someone")] + [
-        (str(u.id), u.name) for u in enquiries.staff_choices()
+    form.user_id.choices = [SelectChoice("", "Choose someone")] + [
+        SelectChoice(str(u.id), u.name) for u in enquiries.staff_choices()
     ]
     return form
 

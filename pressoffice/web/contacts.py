@@ -15,6 +15,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 
 from .. import clock
 from ..auth import staff_required
@@ -37,7 +38,7 @@ class ContactForm(FlaskForm):
     )
     consent_basis = RadioField(
         "Basis for holding their details",
-        choices=list(rules.CONSENT_BASES.items()),
+        choices=[SelectChoice(value, label) for value, label in rules.CONSENT_BASES.items()],
         default=rules.DEFAULT_CONSENT_BASIS,
         validate_choice=False,
     )
@@ -78,9 +79,9 @@ def _form_values(form: ContactForm) -> dict:
     return {name: form[name].data for name in rules.FIELDS}
 
 
-def _list_choices(blank: str | None = None) -> list[tuple[str, str]]:
-    choices = [(str(s.list.id), s.list.name) for s in contact_lists.all_lists()]
-    return ([("", blank)] if blank else []) + choices
+def _list_choices(blank: str | None = None) -> list[SelectChoice]:
+    choices = [SelectChoice(str(s.list.id), s.list.name) for s in contact_lists.all_lists()]
+    return ([SelectChoice("", blank)] if blank else []) + choices
 
 
 def _contact_or_404(contact_id: int):
@@ -159,7 +160,7 @@ def _view_page(contact_id: int, list_form=None, status=200):
     list_form = list_form or AddToListForm(formdata=None)
     on = {lst.id for lst in contact.lists}
     list_form.list_id.choices = [
-        (value, label) for value, label in _list_choices() if int(value) not in on
+        choice for choice in _list_choices() if int(choice.value) not in on
     ]
     return (
         render_template(

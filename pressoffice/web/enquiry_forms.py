@@ -23,7 +23,7 @@ from ..domain.routing import ROUTE_LABELS, ROUTES
 from ..forms import WallTimeProblem, london_instant
 
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
-OCCURRENCES = [("first", "first"), ("second", "second")]
+OCCURRENCES = [SelectChoice("first"), SelectChoice("second")]
 
 
 class UKTime:
@@ -91,7 +91,7 @@ class LogEnquiryForm(FlaskForm):
     phone = StringField("Phone number")
     channel = RadioField(
         "How it came in",
-        choices=[(c, CHANNEL_LABELS[c]) for c in CHANNELS],
+        choices=[SelectChoice(c, CHANNEL_LABELS[c]) for c in CHANNELS],
         default="phone",
         validators=[Optional()],
         validate_choice=False,  # the service names an unknown channel
@@ -152,7 +152,9 @@ class FilterForm(FlaskForm):
 
     q = StringField("Search", description="Reference, name, outlet, email, subject or details")
     route = SelectField(
-        "Route", choices=[("", "Any route")] + [(r, ROUTE_LABELS[r]) for r in ROUTES]
+        "Route",
+        choices=[SelectChoice("", "Any route")]
+        + [SelectChoice(r, ROUTE_LABELS[r]) for r in ROUTES],
     )
     status = SelectField(
         "Status",
@@ -191,8 +193,8 @@ class CalendarExceptionForm(FlaskForm):
     kind = RadioField(
         "What happens",
         choices=[
-            ("closed", "The office is closed (calls go to the out-of-hours line)"),
-            ("open", "The office is open when it would normally be closed"),
+            SelectChoice("closed", "The office is closed (calls go to the out-of-hours line)"),
+            SelectChoice("open", "The office is open when it would normally be closed"),
         ],
         validators=[Optional()],
         validate_choice=False,
