@@ -178,6 +178,8 @@ def test_the_dry_run_shows_every_error_by_row_and_column_and_writes_nothing(sign
         "Row 3, email:" in errors and "Row 3, phone:" in errors and "Row 3, consent_at:" in errors
     )
     assert "New contact" in soup.find(id="row-2").get_text()
+    counts = soup.find(id="import-counts").get_text(" ", strip=True)
+    assert "New contacts 1 Updates of existing contacts 0 No change 0" in counts
     assert "Error" in soup.find(id="row-3").get_text()
     assert count_contacts() == 0
 
