@@ -3,9 +3,9 @@
 Releases over ten years in every state (some scheduled to lift a few minutes after seeding, so
 embargoes lift while the benchmark runs), each with its revision and timeline, and enquiries
 over five years on both routes, routed by the real rule, with their reference counters. Rows
-go in with executemany INSERTs (SQLAlchemy Core's bulk path), thousands to a statement, not one
-use case at a time; content hashes, rendered bodies and routes come from the same domain
-functions the app uses.
+go in with executemany INSERTs (SQLAlchemy Core's bulk path), thousands to a statement, on
+SQLite, and with COPY on PostgreSQL, never one use case at a time; content hashes, rendered
+bodies and routes come from the same domain functions the app uses.
 """
 
 from __future__ import annotations
@@ -80,10 +80,33 @@ class Seeded:
 
 
 def _insert(model, rows: list[dict]) -> None:
+    if not rows:
+        return
+    if db.engine.dialect.name == "postgresql":
+        _copy(model.__table__, rows)
+        return
     # Core's executemany: one statement per batch (the ORM's bulk path splits batches
     # whenever the columns given change).
     for start in range(0, len(rows), BATCH):
         db.session.execute(model.__table__.insert(), rows[start : start + BATCH])
+
+
+def _copy(table: sa.Table, rows: list[dict]) -> None:
+    """PostgreSQL: COPY ... FROM STDIN, several times faster than INSERTs. The values go
+    through each column's own conversion first (UTC instants, JSON), as an INSERT's would."""
+    dialect = db.engine.dialect
+    names = [name for name in rows[0] if name in table.c]  # as INSERT, ignoring the others
+    convert = [table.c[name].type._cached_bind_processor(dialect) for name in names]
+    cursor = db.session.connection().connection.driver_connection.cursor()
+    columns = ", ".join(f'"{name}"' for name in names)
+    with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(
+                [
+                    value if fn is None or value is None else fn(value)
+                    for fn, value in zip(convert, (row[n] for n in names), strict=True)
+                ]
+            )
 
 
 def _users(now: datetime) -> list[int]:
