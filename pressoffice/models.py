@@ -1023,17 +1023,3 @@ class DeletedRelease(db.Model):
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     deleted_by: Mapped[User] = relationship(foreign_keys=[deleted_by_id])
-
-
-# --- public freshness -----------------------------------------------------------------------
-
-
-class PublicChange(db.Model):
-    """One row whose token changes in the same transaction as anything a public page shows:
-    a rendered public page is kept only under the token it was read under
-    (services.public_freshness)."""
-
-    __tablename__ = "public_changes"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    token: Mapped[str] = mapped_column(sa.String(32), nullable=False)

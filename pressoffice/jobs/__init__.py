@@ -7,5 +7,5 @@ when. A task runs inside an application context of the worker's own app, built f
 settings (``create_app()``), or of the app handed to ``use_app`` (the demo server's, a test's).
 """
 
-from . import delivery, distribution  # noqa: E402,F401  (registers the tasks)
+from . import batches, delivery  # noqa: E402,F401  (registers the tasks)
 from .queue import configure_queue, huey, use_app  # noqa: F401

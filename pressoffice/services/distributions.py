@@ -3,9 +3,10 @@
 - ``create_distribution`` takes the lists an officer chose, makes one recipient row per contact
   (each once; do-not-contact skipped and counted) and, for embargoed copies, at once gives each
   their own embargoed link and writes their email to the outbox, all in one unit of work.
-- A release sent when it goes public waits: ``distribution_dispatch`` runs at the embargo
-  instant (a scheduled job, and the sweep for one missed) and, if the release is public by then,
-  writes every recipient's email to the outbox in one unit of work, asking do-not-contact again.
+- A release sent when it goes public is written to the outbox at once too, each message due at
+  the embargo instant: no worker claims a message before it is due, so nothing goes early, and
+  at the instant the workers only send (in batches of fifty over one connection each), asking
+  do-not-contact again as they claim each batch.
 - ``follow_release`` is called by the release use cases in their own unit of work: an embargo
   moved moves the send; unscheduling, withdrawing or an edit cancels what has not gone.
 - ``unsubscribe`` is the one-click link of every message (RFC 8058): it sets do-not-contact and
@@ -16,13 +17,11 @@ Lock order, as everywhere: the release, then the distribution's rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from .. import clock
 from ..domain import distribution as rules
@@ -49,7 +48,6 @@ from .unit_of_work import unit_of_work
 
 NOT_FOUND = "There is no such distribution for this release"
 UNSUBSCRIBE_NOT_FOUND = "This unsubscribe link does not work"
-_PENDING = "pressoffice.distributions.pending"
 
 
 @dataclass(frozen=True)
@@ -162,13 +160,7 @@ def create_distribution(
         now,
         comment=_describe(kind, distribution.list_names, len(plan.to_send), send_at, now),
     )
-    if send_at <= now:
-        records.write_messages(distribution, release, now)
-    else:
-        for row in rows:
-            if row.status == rules.QUEUED:
-                row.status = "waiting"
-        _after_commit(distribution.id, send_at)
+    records.write_messages(distribution, release, now)
     db.session.flush()
     return _progress(distribution, now)
 
@@ -204,8 +196,9 @@ def _describe(kind: str, names: list[str], count: int, send_at: datetime, now: d
 
 def follow_release(release: Release, now: datetime) -> None:
     """Keep the release's distributions in step with it, inside the release use case's unit of
-    work (the release is locked): a moved embargo moves a waiting send; a release no longer
-    scheduled or public cancels what has not gone."""
+    work (the release is locked): a moved embargo moves the messages waiting for it; a release
+    published before its embargo sends them now; a release no longer scheduled or public
+    cancels what has not gone."""
     open_ones = db.session.scalars(
         sa.select(Distribution).where(
             Distribution.release_id == release.id, Distribution.cancelled_at.is_(None)
@@ -217,11 +210,10 @@ def follow_release(release: Release, now: datetime) -> None:
         )
         if answer == rules.DROP:
             records.cancel(distribution, release, now, records.why_cancelled(release.state))
-        elif distribution.dispatched_at is None:
-            due = later if answer == rules.WAIT else now
-            if due != distribution.send_at:
-                distribution.send_at = due
-                _after_commit(distribution.id, due)
+        elif answer == rules.WAIT and later != distribution.send_at:
+            records.move(distribution, later, now)
+        elif answer == rules.SEND and distribution.send_at > now:
+            records.move(distribution, now, now)
 
 
 # --- one-click unsubscribe ---------------------------------------------------------------
@@ -264,15 +256,6 @@ def unsubscribe(token: Any, now: datetime | None = None) -> str:
         )
     ).all()
     cancel_messages(waiting, now=now)
-    db.session.execute(
-        sa.update(DistributionRecipient)
-        .where(
-            DistributionRecipient.contact_id == contact.id,
-            DistributionRecipient.status == "waiting",
-        )
-        .values(status=rules.SKIPPED_DO_NOT_CONTACT)
-        .execution_options(synchronize_session=False)
-    )
     return contact.name
 
 
@@ -319,6 +302,9 @@ def _progress(distribution: Distribution, now: datetime) -> Progress:
         .order_by(DistributionRecipient.name)
         .limit(50)
     ).all()
+    if distribution.send_at > now:
+        # Queued for the embargo instant: waiting for it, not being sent.
+        counts["waiting"], counts[rules.QUEUED] = counts[rules.QUEUED], 0
     pending = counts[rules.QUEUED] + counts["waiting"]
     status = rules.summary_status({**counts, rules.QUEUED: pending}, distribution.send_at, now)
     if distribution.cancelled_at is not None:
@@ -387,40 +373,6 @@ def lists_to_choose() -> list[tuple[int, str, int]]:
             .order_by(ContactList.name)
         )
     ]
-
-
-# --- handing the instant to the queue once the transaction commits ------------------------------
-
-
-def _after_commit(distribution_id: int, due: datetime) -> None:
-    session = db.session()
-    if not session.info.get(_PENDING + ".listening"):
-        session.info[_PENDING + ".listening"] = True
-        event.listen(session, "after_commit", _hand_over)
-        event.listen(session, "after_soft_rollback", _forget)
-    session.info.setdefault(_PENDING, []).append((distribution_id, due))
-
-
-def _hand_over(session) -> None:
-    pending: Iterable = session.info.pop(_PENDING, None) or ()
-    if not pending:
-        return
-    from flask import current_app
-
-    from ..jobs.distribution import enqueue_dispatch
-
-    for distribution_id, due in pending:
-        try:
-            enqueue_dispatch(distribution_id, due)
-        except Exception:  # noqa: BLE001 - the queue being down must not fail the change
-            current_app.logger.exception(
-                "Could not queue distribution %s; the sweep will", distribution_id
-            )
-
-
-def _forget(session, previous_transaction) -> None:
-    if previous_transaction.parent is None:
-        session.info.pop(_PENDING, None)
 
 
 __all__ = [

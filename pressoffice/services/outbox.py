@@ -75,10 +75,12 @@ def queue_email(
     send_at: datetime | None = None,
     user_id: int | None = None,
     distribution_recipient_id: int | None = None,
+    hand_over: bool = True,
 ) -> OutboxMessage:
     """Write one email to the outbox, inside the caller's unit of work; it is handed to the
     job queue once that transaction commits, and sent at ``send_at`` (never before it) or at
-    once."""
+    once. ``hand_over=False`` leaves the handing over to the caller (a distribution hands its
+    thousands of messages over in batches, each sent over one connection)."""
     assert in_unit_of_work(), "queue_email must be called inside a @unit_of_work use case"
     if send_at is not None and send_at.tzinfo is None:
         raise ValueError("send_at must be an aware instant")
@@ -109,7 +111,8 @@ def queue_email(
     )
     db.session.add(message)
     db.session.flush()
-    hand_to_queue_after_commit(message.id, message.next_attempt_at)
+    if hand_over:
+        hand_to_queue_after_commit(message.id, message.next_attempt_at)
     return message
 
 

@@ -35,8 +35,8 @@ def unsubscribe_headers(unsubscribe_url: str) -> dict[str, str]:
     }
 
 
-def release_letter(release: PublicRelease, *, name: str, unsubscribe_token: str) -> Letter:
-    """The email that carries a public release to one contact."""
+def release_letter(release: PublicRelease, *, unsubscribe_token: str) -> Letter:
+    """The email that carries a public release to a contact, with their unsubscribe link."""
     rendered = release.rendered()
     address = public_address(release.slug)
     unsubscribe = link_url("unsubscribe", unsubscribe_token)
@@ -49,7 +49,6 @@ def release_letter(release: PublicRelease, *, name: str, unsubscribe_token: str)
         address=address,
         unsubscribe=unsubscribe,
         office=office,
-        name=name,
     )
     return Letter(
         subject=release.title, text=text, html=html, headers=unsubscribe_headers(unsubscribe)

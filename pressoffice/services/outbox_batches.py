@@ -1,0 +1,196 @@
+"""Delivering outbox rows in batches: what a distribution to thousands of contacts needs.
+
+The same three steps as one row's delivery (``outbox_delivery``), each for a whole batch: one
+short unit of work claims every row of the batch that is due (a conditional update, so a row is
+never claimed by two workers), one SMTP connection carries them all, and one unit of work
+records each outcome. A row for a distribution is claimed only while its contact may still be
+contacted: one marked do not contact since is cancelled instead, so do-not-contact wins up to
+the last moment.
+
+A batch handed to the queue for an instant (the embargo) is never sent before it: rows are
+claimed only once due. A batch that runs a moment early asks to run again at the instant.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from .. import clock
+from ..extensions import db
+from ..models import Contact, DistributionRecipient, OutboxMessage
+from .mail import SEND_TIMEOUT_SECONDS
+from .outbox_delivery import Claimed, Refusal, _said, backoff, compose
+from .unit_of_work import unit_of_work
+
+
+def _due(now: datetime):
+    return sa.or_(
+        sa.and_(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now),
+        sa.and_(OutboxMessage.status == "sending", OutboxMessage.lease_until < now),
+    )
+
+
+@unit_of_work
+def claim_batch(ids: Sequence[int], now: datetime | None = None) -> list[Claimed]:
+    """Take every row of ``ids`` that is due for sending, in one transaction; rows for a
+    contact now marked do not contact (or removed) are cancelled, not taken."""
+    now = clock.instant(now)
+    ids = list(ids)
+    refused = db.session.scalars(
+        sa.select(OutboxMessage.id)
+        .join(
+            DistributionRecipient,
+            DistributionRecipient.id == OutboxMessage.distribution_recipient_id,
+        )
+        .outerjoin(Contact, Contact.id == DistributionRecipient.contact_id)
+        .where(
+            OutboxMessage.id.in_(ids),
+            _due(now),
+            sa.or_(
+                Contact.id.is_(None),
+                Contact.do_not_contact.is_(True),
+                Contact.anonymised_at.is_not(None),
+            ),
+        )
+    ).all()
+    if refused:
+        db.session.execute(
+            sa.update(OutboxMessage)
+            .where(OutboxMessage.id.in_(refused))
+            .values(status="cancelled", lease_until=None, last_error="Do not contact")
+            .execution_options(synchronize_session=False)
+        )
+    lease = now + timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
+    taken = db.session.scalars(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), _due(now))
+        .values(status="sending", lease_until=lease, attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    if not taken:
+        return []
+    rows = db.session.scalars(
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.id.in_(taken))
+        .order_by(OutboxMessage.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    return [
+        Claimed(
+            id=row.id,
+            attempt=row.attempts,
+            to_name=row.to_name,
+            to_address=row.to_address,
+            subject=row.subject,
+            body_text=row.body_text,
+            body_html=row.body_html,
+            headers=dict(row.headers or {}),
+            message_id=row.message_id,
+        )
+        for row in rows
+    ]
+
+
+@unit_of_work
+def record_outcomes(
+    outcomes: Iterable[tuple[Claimed, Refusal | None]], now: datetime | None = None
+) -> tuple[dict[str, int], list[tuple[int, datetime]]]:
+    """Record, in one transaction, what the server said to each message of a batch: sent, or
+    refused (queued again after a backoff, or failed); only rows still held by this claim.
+    Answers the counts and the rows to try again, each with its instant."""
+    now = clock.instant(now)
+    config = current_app.config
+    counts = {"sent": 0, "queued": 0, "failed": 0}
+    retries: list[tuple[int, datetime]] = []
+    for claim, refusal in outcomes:
+        ours = sa.and_(
+            OutboxMessage.id == claim.id,
+            OutboxMessage.status == "sending",
+            OutboxMessage.attempts == claim.attempt,
+        )
+        if refusal is None:
+            values = {"status": "sent", "sent_at": now, "lease_until": None}
+        elif refusal.permanent or claim.attempt >= config["OUTBOX_MAX_ATTEMPTS"]:
+            values = {"status": "failed", "last_error": refusal.reason[:2000], "lease_until": None}
+        else:
+            again = now + backoff(claim.attempt, config["OUTBOX_RETRY_SECONDS"])
+            values = {
+                "status": "queued",
+                "next_attempt_at": again,
+                "last_error": refusal.reason[:2000],
+                "lease_until": None,
+            }
+        done = db.session.execute(
+            sa.update(OutboxMessage)
+            .where(ours)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        if done.rowcount == 1:
+            counts[values["status"]] += 1
+            if values["status"] == "queued":
+                retries.append((claim.id, values["next_attempt_at"]))
+    return counts, retries
+
+
+def transmit_batch(claims: Sequence[Claimed], config, now: datetime):
+    """Send the claimed messages over one SMTP connection; answers each with its refusal (None
+    when accepted). A connection lost half way refuses the rest, for a later try."""
+    outcomes: list[tuple[Claimed, Refusal | None]] = []
+    try:
+        with smtplib.SMTP(
+            config["SMTP_HOST"], int(config.get("SMTP_PORT") or 25), timeout=SEND_TIMEOUT_SECONDS
+        ) as smtp:
+            if config.get("SMTP_STARTTLS"):
+                smtp.starttls(context=ssl.create_default_context())
+            if config.get("SMTP_USERNAME"):
+                smtp.login(config["SMTP_USERNAME"], config.get("SMTP_PASSWORD") or "")
+            for claim in claims:
+                try:
+                    smtp.send_message(compose(claim, config, now))
+                    outcomes.append((claim, None))
+                except smtplib.SMTPRecipientsRefused as problem:
+                    code, words = next(iter(problem.recipients.values()))
+                    outcomes.append((claim, Refusal(_said(code, words), code >= 500)))
+                    smtp.rset()
+                except smtplib.SMTPResponseException as problem:
+                    said = _said(problem.smtp_code, problem.smtp_error)
+                    outcomes.append((claim, Refusal(said, problem.smtp_code >= 500)))
+                    if problem.smtp_code == 421:
+                        break  # the server is closing the connection
+                    smtp.rset()
+    except (OSError, smtplib.SMTPException) as problem:
+        reason = Refusal(f"Could not reach the mail server: {problem}", permanent=False)
+        done = {claim.id for claim, _ in outcomes}
+        outcomes += [(claim, reason) for claim in claims if claim.id not in done]
+    done = {claim.id for claim, _ in outcomes}
+    lost = Refusal("The mail server closed the connection", permanent=False)
+    outcomes += [(claim, lost) for claim in claims if claim.id not in done]
+    return outcomes
+
+
+def deliver_batch(ids: Sequence[int]) -> tuple[dict[str, int], list[tuple[int, datetime]]]:
+    """Claim, send and record a batch. Answers the counts, and the rows to hand to the queue
+    again with their instants: those refused for now, and those not due yet (a job that ran a
+    moment before its instant)."""
+    claims = claim_batch(ids)
+    counts, retries = {"sent": 0, "queued": 0, "failed": 0}, []
+    if claims:
+        config = current_app.config
+        counts, retries = record_outcomes(transmit_batch(claims, config, clock.now()))
+    retried = {message_id for message_id, _ in retries}
+    waiting = db.session.execute(
+        sa.select(OutboxMessage.id, OutboxMessage.next_attempt_at).where(
+            OutboxMessage.id.in_([i for i in ids if i not in retried]),
+            OutboxMessage.status == "queued",
+        )
+    ).all()
+    db.session.rollback()
+    return counts, retries + [(row[0], row[1]) for row in waiting]
