@@ -32,6 +32,9 @@ PRIVATE_TABLES = frozenset(
         "enquiries",
         "enquiry_counters",
         "enquiry_events",
+        # A statement's timeline is never public; everything that changes what its newsroom
+        # page shows (publishing, approving again, withdrawing) writes the statement's own row.
+        "statement_events",
         "idempotency_keys",
         "preview_views",
         "embargo_recipients",

@@ -237,3 +237,31 @@ def test_every_change_of_publication_is_on_the_timeline(officer, approver):
         ("publish", officer.id, "Version 1 is on the newsroom page"),
         ("withdraw", approver.id, "Gone"),
     ]
+
+
+def test_the_public_change_token_moves_with_the_newsroom_page_not_with_each_answer_given(
+    officer, approver
+):
+    """Kept public pages are thrown away when a statement's public face changes, and not each
+    time an enquiry is answered from it (that writes only its private timeline)."""
+    from pressoffice.services import enquiries
+    from pressoffice.services.public_freshness import public_change_token
+
+    record = make_approved_statement(officer, approver)
+    tokens = [public_change_token()]
+    statements.publish_statement(record.id, actor=officer, now=LATER)
+    tokens.append(public_change_token())
+    enquiry = make_enquiry(subject="Waiting times")
+    after_logging = public_change_token()
+    enquiries.respond(enquiry.reference, "", actor=officer, now=LATER, statement_id=record.id)
+    assert public_change_token() == after_logging
+    statements.update_statement(
+        record.id, actor=officer, expected_version=1, statement="New words", now=LATER
+    )
+    tokens.append(public_change_token())
+    statements.submit_statement(record.id, actor=officer, now=LATER)
+    statements.approve_statement(record.id, actor=approver, expected_version=2, now=LATER)
+    tokens.append(public_change_token())
+    statements.withdraw_statement(record.id, actor=approver, reason="Gone", now=LATER)
+    tokens.append(public_change_token())
+    assert len(set(tokens)) == len(tokens), tokens
