@@ -9,12 +9,19 @@ from datetime import timedelta
 import pytest
 
 from pressoffice.jobs.batches import enqueue_batch
-from pressoffice.services import distributions, previews
+from pressoffice.services import distributions, notifications, previews
 from tests.conftest import DEFAULT_NOW
 from tests.factories import create_release
 from tests.services.test_distributions import make_list, outbox
 
 EMBARGO = DEFAULT_NOW + timedelta(hours=1)
+
+
+@pytest.fixture(autouse=True)
+def _no_staff_emails(officer):
+    """The author's own notification emails (approved, published) are not the media's: these
+    tests count what reaches the contacts."""
+    notifications.set_email_choices(officer, [])
 
 
 def media(inbox) -> list[str]:
