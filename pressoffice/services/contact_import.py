@@ -31,6 +31,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from .. import timefmt
 from ..domain import contacts as rules
@@ -337,6 +338,32 @@ def confirm_import(
         raise WrongState(
             "The contacts changed since you checked this file: check what will happen again"
         )
+    try:
+        with db.session.begin_nested():
+            imported_ids = _write_rows(plan, pending, actor=actor, now=now)
+    except IntegrityError:
+        # Another import or officer added one of these addresses a moment ago.
+        raise WrongState(
+            "The contacts changed since you checked this file: check what will happen again"
+        ) from None
+    listed = 0
+    if target is not None and imported_ids:
+        listed = len(contact_lists.add_members(target.id, imported_ids, actor=actor, now=now).added)
+    done = ImportDone(
+        created=plan.count(NEW),
+        updated=plan.count(UPDATE),
+        unchanged=plan.count(UNCHANGED),
+        skipped=plan.count(DUPLICATE) + plan.count(ERROR),
+        list_name=target.name if target else None,
+        listed=listed,
+    )
+    pending.confirmed_at = now
+    pending.outcome = done.__dict__
+    pending.csv_text = ""  # the contacts now hold what is kept; the file is not
+    return done
+
+
+def _write_rows(plan: ImportPlan, pending: ContactImport, *, actor: User, now: datetime):
     imported_ids: list[int] = []
     for row in plan.rows:
         if row.fate == NEW:
@@ -361,18 +388,5 @@ def confirm_import(
             if row.fate == UPDATE:
                 apply_details(contact, row.details, actor=actor, now=now)
             imported_ids.append(contact.id)
-    listed = 0
-    if target is not None and imported_ids:
-        listed = len(contact_lists.add_members(target.id, imported_ids, actor=actor, now=now).added)
-    done = ImportDone(
-        created=plan.count(NEW),
-        updated=plan.count(UPDATE),
-        unchanged=plan.count(UNCHANGED),
-        skipped=plan.count(DUPLICATE) + plan.count(ERROR),
-        list_name=target.name if target else None,
-        listed=listed,
-    )
-    pending.confirmed_at = now
-    pending.outcome = done.__dict__
-    pending.csv_text = ""  # the contacts now hold what is kept; the file is not
-    return done
+    db.session.flush()
+    return imported_ids

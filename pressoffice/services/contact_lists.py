@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from ..domain import contacts as rules
 from ..extensions import db
@@ -130,8 +131,13 @@ def create_list(name: Any, *, actor: User | None, now: datetime) -> ContactList:
         created_at=now,
         updated_at=now,
     )
-    db.session.add(contact_list)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(contact_list)
+            db.session.flush()
+    except IntegrityError:
+        # Another list of this name was made a moment ago.
+        raise ValidationFailed({"name": f"There is already a list called {cleaned}"}) from None
     return contact_list
 
 

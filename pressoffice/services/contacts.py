@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from .. import timefmt
@@ -27,6 +28,7 @@ from .unit_of_work import unit_of_work
 
 PER_PAGE = 50
 SEARCH_MAX = 200
+EMAIL_JUST_TAKEN = "Another contact was given this email address a moment ago: find them instead"
 
 
 def _actor_id(actor: User | None) -> int | None:
@@ -173,8 +175,14 @@ def create_contact(fields: dict[str, Any], *, actor: User | None, now: datetime)
     contact.created_at = contact.updated_at = now
     if details.do_not_contact:
         contact.do_not_contact_at = now
-    db.session.add(contact)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(contact)
+            db.session.flush()
+    except IntegrityError:
+        # Another officer added this address a moment ago (PostgreSQL, where only the unique
+        # index serialises two new contacts).
+        raise ValidationFailed({"email": EMAIL_JUST_TAKEN}) from None
     _record(contact, "created", actor, now)
     if details.do_not_contact:
         _record(contact, "do_not_contact", actor, now, details.do_not_contact_reason)
@@ -231,7 +239,12 @@ def update_contact(
     existing = _email_taken(details.email, other_than=contact.id)
     if existing is not None:
         raise _duplicate_email_error(existing)
-    apply_details(contact, details, actor=actor, now=now)
+    try:
+        with db.session.begin_nested():
+            apply_details(contact, details, actor=actor, now=now)
+            db.session.flush()
+    except IntegrityError:
+        raise ValidationFailed({"email": EMAIL_JUST_TAKEN}) from None
     return contact
 
 

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from pressoffice.extensions import db
-from pressoffice.models import Contact
+from pressoffice.models import Contact, ContactImport
 from pressoffice.services import contact_import, contact_lists, contacts
 from pressoffice.services.errors import NotFound, ValidationFailed, WrongState
 
@@ -171,3 +171,16 @@ def test_a_file_that_is_not_csv_text_is_refused_and_nothing_kept(officer, data, 
     with pytest.raises(ValidationFailed) as refused:
         contact_import.stage_import(data, "c.csv", actor=officer, now=NOW)
     assert words in refused.value.fields["file"]
+
+
+def test_an_address_added_while_the_import_is_confirmed_imports_nothing(officer, monkeypatch):
+    text = "name,email\nNew Person,new@example.com\nOther,other@example.com\n"
+    pending = contact_import.stage_import(text.encode(), "c.csv", actor=officer, now=NOW)
+    seen = contact_import.plan_import(pending.csv_text, now=NOW).fingerprint
+    contacts.create_contact({"name": "Quick", "email": "new@example.com"}, actor=officer, now=NOW)
+    # As if that contact were not yet visible to the import's transaction.
+    monkeypatch.setattr(contact_import, "_contacts_by_email", lambda emails: {})
+    with pytest.raises(WrongState):
+        contact_import.confirm_import(pending.key, fingerprint=seen, actor=officer, now=NOW)
+    assert count_contacts() == 1
+    assert db.session.get(ContactImport, pending.id).confirmed_at is None

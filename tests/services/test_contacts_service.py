@@ -177,3 +177,28 @@ def test_anonymisation_at_the_exact_boundary(officer, app_ctx):
     assert all(c is None for c in comments)
     with pytest.raises(WrongState):
         contacts.update_contact(old.id, {"name": "Back"}, actor=officer, now=cutoff_now)
+
+
+def test_an_address_taken_at_the_same_moment_is_refused_by_field_not_a_server_error(
+    officer, monkeypatch
+):
+    # The other officer's contact is not yet visible when this one checks (PostgreSQL under
+    # concurrent writers): the unique index refuses it, and the officer is told by field.
+    add(officer)
+    monkeypatch.setattr(contacts, "_email_taken", lambda *a, **k: None)
+    with pytest.raises(ValidationFailed) as refused:
+        add(officer, name="Someone Else", email="jo@example.com")
+    assert refused.value.fields["email"] == contacts.EMAIL_JUST_TAKEN
+    other = add(officer, name="Sam", email="sam@example.com")
+    with pytest.raises(ValidationFailed):
+        contacts.update_contact(other.id, {"email": "jo@example.com"}, actor=officer, now=NOW)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Contact)) == 2
+    assert db.session.get(Contact, other.id).email == "sam@example.com"
+
+
+def test_a_list_name_taken_at_the_same_moment_is_refused_by_field(officer, monkeypatch):
+    contact_lists.create_list("Health", actor=officer, now=NOW)
+    monkeypatch.setattr(contact_lists, "_name_taken", lambda key: None)
+    with pytest.raises(ValidationFailed) as refused:
+        contact_lists.create_list("health", actor=officer, now=NOW)
+    assert "already a list" in refused.value.fields["name"]
