@@ -336,6 +336,9 @@ def remind_due_enquiries(now: datetime | None = None) -> int:
             )
             .order_by(Enquiry.deadline)
             .limit(500)
+            # Two workers sweeping at once: each takes the enquiries the other has not locked,
+            # so nobody is reminded twice (SQLite: the unit of work's write lock does this).
+            .with_for_update(skip_locked=True, of=Enquiry)
         )
     )
     for enquiry in due:
