@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
@@ -39,6 +39,17 @@ def uk_date(instant: datetime | None, empty: str = "") -> str:
     return f"{local:%A} {local.day} {local:%B %Y}"
 
 
+def clock_time(moment: time) -> str:
+    """A time of day as every page writes it: the 24-hour clock, '08:30' (or '08:30:15' when
+    the seconds matter)."""
+    return moment.strftime("%H:%M:%S" if moment.second else "%H:%M")
+
+
+def time_span(starts: time, ends: time) -> str:
+    """Opening hours and other spans of the day, one way on every page: '08:30 to 17:00'."""
+    return f"{clock_time(starts)} to {clock_time(ends)}"
+
+
 def iso_utc(instant: datetime | None) -> str | None:
     """ISO 8601 in UTC with a Z, as the API answers: '2016-12-01T00:01:00Z'."""
     if instant is None:
@@ -51,4 +62,6 @@ def init_app(app) -> None:
     app.add_template_filter(uk_datetime_short)
     app.add_template_filter(uk_date)
     app.add_template_filter(iso_utc)
+    app.add_template_filter(clock_time)
+    app.add_template_global(time_span)
     app.add_template_filter(to_london)

@@ -16,6 +16,7 @@ from datetime import time
 import nh3
 from markdown_it import MarkdownIt
 
+from ..timefmt import time_span
 from .content import Link, Quote, ReleaseContent, is_web_address
 
 _ALLOWED_TAGS = {
@@ -66,12 +67,6 @@ class ContactDetails:
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-def _clock_time(t: time) -> str:
-    hour = t.hour % 12 or 12
-    suffix = "am" if t.hour < 12 else "pm"
-    return f"{hour}:{t.minute:02d}{suffix}"
-
-
 def _days(days: Iterable[int]) -> str:
     days = sorted(set(days))
     if days and days == list(range(days[0], days[-1] + 1)) and len(days) > 2:
@@ -87,8 +82,8 @@ def contact_notes(contact: ContactDetails) -> list[str]:
     if office.startswith("The "):
         office = "the " + office[4:]
     return [
-        f"For further information, {office} can be contacted during office hours from "
-        f"{_clock_time(contact.opens)} to {_clock_time(contact.closes)} {_days(contact.days)} "
+        f"For further information, {office} can be contacted during office hours, "
+        f"{time_span(contact.opens, contact.closes)} {_days(contact.days)} (UK time), "
         f"on {contact.office_line}.",
         f"Out of hours, for urgent media enquiries only, call {contact.out_of_hours_line}.",
     ]
@@ -115,10 +110,19 @@ class RenderedRelease:
     contact_notes: list[str]
 
 
+def attribution(speaker: str, role: str = "") -> str:
+    """Who said it, as every page, the feed and the letters put it: "Tom Achebe, Chief
+    Constable of Northshire, said:" (just "Tom Achebe said:" without a role; "" with neither)."""
+    speaker, role = (speaker or "").strip(), (role or "").strip()
+    if speaker and role:
+        return f"{speaker}, {role}, said:"
+    who = speaker or role
+    return f"{who} said:" if who else ""
+
+
 def quote_introduction(quote: Quote) -> str:
-    """ "<role> <speaker> said:" (just "<speaker> said:" when no role was given)."""
-    who = f"{quote.role} {quote.speaker}".strip()
-    return f"{who} said:"
+    """A quote's attribution: "<speaker>, <role>, said:" (see ``attribution``)."""
+    return attribution(quote.speaker, quote.role)
 
 
 def render_release(

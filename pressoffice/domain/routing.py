@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from ..timefmt import clock_time, time_span
+
 OFFICE_HOURS = "office_hours"
 OUT_OF_HOURS = "out_of_hours"
 ROUTES = (OFFICE_HOURS, OUT_OF_HOURS)
@@ -30,8 +32,8 @@ DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 
 
 def hhmm(moment: time) -> str:
-    """08:30, or 08:30:15 when the seconds matter."""
-    return moment.strftime("%H:%M:%S" if moment.second else "%H:%M")
+    """08:30, or 08:30:15 when the seconds matter (``timefmt.clock_time``)."""
+    return clock_time(moment)
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,8 @@ class CalendarException:
 
     def span(self, opens: time, closes: time) -> str:
         if self.whole_day:
-            return "all day" if self.kind == CLOSED else f"{hhmm(opens)}–{hhmm(closes)}"
-        return f"{hhmm(self.starts)}–{hhmm(self.ends)}"
+            return "all day" if self.kind == CLOSED else time_span(opens, closes)
+        return time_span(self.starts, self.ends)
 
 
 @lru_cache(maxsize=8)
@@ -130,7 +132,7 @@ class OfficeCalendar:
 
     @property
     def hours(self) -> str:
-        return f"{hhmm(self.opens)}–{hhmm(self.closes)}"
+        return time_span(self.opens, self.closes)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from datetime import datetime
 from xml.etree import ElementTree as ET  # noqa: S405 - we only write XML, never parse it
 
 from flask import Response, abort, current_app, render_template, request, send_file, url_for
+from markupsafe import escape
 
 from .. import clock
 from ..auth import public
@@ -117,8 +118,25 @@ def _statement_entry(feed: ET.Element, statement: statements.PublicStatement) ->
     ET.SubElement(item, f"{{{ATOM}}}link", {"rel": "alternate", "href": page_url})
     _text(item, "published", iso_utc(statement.published_at))
     _text(item, "updated", iso_utc(statement.updated_at))
-    said = f"{statement.attribution} said: " if statement.attribution else ""
+    said = f"{statement.attribution} " if statement.attribution else ""
     _text(item, "content", f"{said}\u201c{statement.statement}\u201d")
+
+
+def feed_content_html(rendered) -> str:
+    """A release's whole text for a feed reader, as its page shows it: the body, each quote
+    with who said it, and the numbered notes to editors (the contact notes last). The body was
+    made safe when saved; everything else typed is escaped here."""
+    parts = [rendered.body_html]
+    for quote in rendered.quotes:
+        # Opening quote mark on every paragraph, closing on the last, as the page prints them.
+        said = "".join(f"<p>\u201c{escape(p)}</p>" for p in quote.paragraphs[:-1])
+        said += "".join(f"<p>\u201c{escape(p)}\u201d</p>" for p in quote.paragraphs[-1:])
+        intro = escape(quote.introduction)
+        parts.append(f"<p><strong>{intro}</strong></p><blockquote>{said}</blockquote>")
+    if rendered.notes:
+        notes = "".join(f"<li>{escape(note)}</li>" for note in rendered.notes)
+        parts.append(f"<h2>Notes to editors</h2><ol>{notes}</ol>")
+    return "".join(parts)
 
 
 def atom_feed(
@@ -154,7 +172,7 @@ def atom_feed(
         _text(item, "updated", iso_utc(entry.updated_at))
         if entry.summary:
             _text(item, "summary", entry.summary)
-        _text(item, "content", entry.rendered().body_html, type="html")
+        _text(item, "content", feed_content_html(entry.rendered()), type="html")
     for statement in statement_entries:
         _statement_entry(feed, statement)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

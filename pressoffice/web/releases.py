@@ -17,7 +17,7 @@ from wtforms.fields import FormField
 from .. import clock
 from ..auth import staff_required
 from ..domain import workflow
-from ..domain.render import render_release
+from ..domain.render import attribution, render_release
 from ..forms import (
     LIST_LIMIT,
     LIST_NAMES,
@@ -258,7 +258,7 @@ def release_edit(release_id: int):
 def _as_text(content: dict) -> dict[str, str]:
     """Content as the conflict page shows it side by side."""
     quotes = [
-        f"{q.get('role', '')} {q.get('speaker', '')} said:".strip() + "\n" + q.get("text", "")
+        attribution(q.get("speaker", ""), q.get("role", "")) + "\n" + q.get("text", "")
         for q in content.get("quotes") or []
     ]
     return {

@@ -66,7 +66,7 @@ def test_a_staff_submission_at_0745_utc_in_july_is_office_hours(client, clock, o
     answer = response.get_json()
     assert (answer["route"], answer["reason"]) == (
         "office_hours",
-        "Office hours (Friday 08:30–17:00)",
+        "Office hours (Friday 08:30 to 17:00)",
     )
     assert answer["line"] == "020 3513 0600"
 

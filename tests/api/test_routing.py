@@ -30,7 +30,7 @@ def test_a_quarter_to_eight_utc_in_july_is_office_hours_at_0845_bst(client):
         "BST",
     )
     assert answer["line"] == "020 3513 0600"
-    assert answer["reason"] == "Office hours (Friday 08:30–17:00)"
+    assert answer["reason"] == "Office hours (Friday 08:30 to 17:00)"
 
 
 def test_without_an_instant_the_answer_is_for_now(client, clock):

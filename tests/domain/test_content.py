@@ -201,8 +201,8 @@ CONTACT = ContactDetails(
 
 def test_the_contact_notes_come_from_the_settings():
     assert contact_notes(CONTACT) == [
-        "For further information, the press office can be contacted during office hours from "
-        "8:30am to 5:00pm Monday to Friday on 020 3513 0600.",
+        "For further information, the press office can be contacted during office hours, "
+        "08:30 to 17:00 Monday to Friday (UK time), on 020 3513 0600.",
         "Out of hours, for urgent media enquiries only, call 07836 217 729.",
     ]
 
@@ -210,7 +210,7 @@ def test_the_contact_notes_come_from_the_settings():
 def test_a_rendered_release_introduces_quotes_and_numbers_the_contact_notes_last():
     content, _ = clean(notes=["First note", "Second note"])
     rendered = render_release(content, CONTACT)
-    assert rendered.quotes[0].introduction == "Chief Inspector Ann Lee said:"
+    assert rendered.quotes[0].introduction == "Ann Lee, Chief Inspector, said:"
     assert rendered.notes[:2] == ["First note", "Second note"]
     assert rendered.notes[2].startswith("For further information")
     assert len(rendered.notes) == 4

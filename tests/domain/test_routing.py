@@ -33,48 +33,48 @@ OUT = OUT_OF_HOURS
 ROTA_SHEET = [
     # The opening and closing seconds of an ordinary winter day (GMT: London = UTC).
     ("2023-01-10T08:29:59Z", OUT, "Before 08:30 on a Tuesday", "2023-01-10 08:29:59 GMT"),
-    ("2023-01-10T08:30:00Z", OFFICE, "Office hours (Tuesday 08:30–17:00)", "2023-01-10 08:30:00 GMT"),
-    ("2023-01-10T16:59:59Z", OFFICE, "Office hours (Tuesday 08:30–17:00)", "2023-01-10 16:59:59 GMT"),
+    ("2023-01-10T08:30:00Z", OFFICE, "Office hours (Tuesday 08:30 to 17:00)", "2023-01-10 08:30:00 GMT"),
+    ("2023-01-10T16:59:59Z", OFFICE, "Office hours (Tuesday 08:30 to 17:00)", "2023-01-10 16:59:59 GMT"),
     ("2023-01-10T17:00:00Z", OUT, "After 17:00 on a Tuesday", "2023-01-10 17:00:00 GMT"),
     # The same seconds in summer (BST: London = UTC + 1).
     ("2023-07-12T07:29:59Z", OUT, "Before 08:30 on a Wednesday", "2023-07-12 08:29:59 BST"),
-    ("2023-07-12T07:30:00Z", OFFICE, "Office hours (Wednesday 08:30–17:00)", "2023-07-12 08:30:00 BST"),
-    ("2023-07-12T15:59:59Z", OFFICE, "Office hours (Wednesday 08:30–17:00)", "2023-07-12 16:59:59 BST"),
+    ("2023-07-12T07:30:00Z", OFFICE, "Office hours (Wednesday 08:30 to 17:00)", "2023-07-12 08:30:00 BST"),
+    ("2023-07-12T15:59:59Z", OFFICE, "Office hours (Wednesday 08:30 to 17:00)", "2023-07-12 16:59:59 BST"),
     ("2023-07-12T16:00:00Z", OUT, "After 17:00 on a Wednesday", "2023-07-12 17:00:00 BST"),
-    ("2016-07-01T07:45:00Z", OFFICE, "Office hours (Friday 08:30–17:00)", "2016-07-01 08:45:00 BST"),
+    ("2016-07-01T07:45:00Z", OFFICE, "Office hours (Friday 08:30 to 17:00)", "2016-07-01 08:45:00 BST"),
     ("2023-06-09T16:00:00Z", OUT, "After 17:00 on a Friday", "2023-06-09 17:00:00 BST"),
     # Clocks go forward on Sunday 26 March 2023 at 01:00 UTC.
-    ("2023-03-24T16:59:59Z", OFFICE, "Office hours (Friday 08:30–17:00)", "2023-03-24 16:59:59 GMT"),
+    ("2023-03-24T16:59:59Z", OFFICE, "Office hours (Friday 08:30 to 17:00)", "2023-03-24 16:59:59 GMT"),
     ("2023-03-24T17:00:00Z", OUT, "After 17:00 on a Friday", "2023-03-24 17:00:00 GMT"),
     ("2023-03-26T00:59:59Z", OUT, "Weekend (Sunday)", "2023-03-26 00:59:59 GMT"),
     ("2023-03-26T01:00:00Z", OUT, "Weekend (Sunday)", "2023-03-26 02:00:00 BST"),
     ("2023-03-27T07:29:59Z", OUT, "Before 08:30 on a Monday", "2023-03-27 08:29:59 BST"),
-    ("2023-03-27T07:30:00Z", OFFICE, "Office hours (Monday 08:30–17:00)", "2023-03-27 08:30:00 BST"),
-    ("2023-03-27T15:59:59Z", OFFICE, "Office hours (Monday 08:30–17:00)", "2023-03-27 16:59:59 BST"),
+    ("2023-03-27T07:30:00Z", OFFICE, "Office hours (Monday 08:30 to 17:00)", "2023-03-27 08:30:00 BST"),
+    ("2023-03-27T15:59:59Z", OFFICE, "Office hours (Monday 08:30 to 17:00)", "2023-03-27 16:59:59 BST"),
     ("2023-03-27T16:00:00Z", OUT, "After 17:00 on a Monday", "2023-03-27 17:00:00 BST"),
     # Clocks go back on Sunday 29 October 2023 at 01:00 UTC.
-    ("2023-10-27T07:30:00Z", OFFICE, "Office hours (Friday 08:30–17:00)", "2023-10-27 08:30:00 BST"),
-    ("2023-10-27T15:59:59Z", OFFICE, "Office hours (Friday 08:30–17:00)", "2023-10-27 16:59:59 BST"),
+    ("2023-10-27T07:30:00Z", OFFICE, "Office hours (Friday 08:30 to 17:00)", "2023-10-27 08:30:00 BST"),
+    ("2023-10-27T15:59:59Z", OFFICE, "Office hours (Friday 08:30 to 17:00)", "2023-10-27 16:59:59 BST"),
     ("2023-10-27T16:00:00Z", OUT, "After 17:00 on a Friday", "2023-10-27 17:00:00 BST"),
     ("2023-10-29T00:59:59Z", OUT, "Weekend (Sunday)", "2023-10-29 01:59:59 BST"),
     ("2023-10-29T01:00:00Z", OUT, "Weekend (Sunday)", "2023-10-29 01:00:00 GMT"),
     ("2023-10-30T07:30:00Z", OUT, "Before 08:30 on a Monday", "2023-10-30 07:30:00 GMT"),
     ("2023-10-30T08:29:59Z", OUT, "Before 08:30 on a Monday", "2023-10-30 08:29:59 GMT"),
-    ("2023-10-30T08:30:00Z", OFFICE, "Office hours (Monday 08:30–17:00)", "2023-10-30 08:30:00 GMT"),
-    ("2023-10-30T16:59:59Z", OFFICE, "Office hours (Monday 08:30–17:00)", "2023-10-30 16:59:59 GMT"),
+    ("2023-10-30T08:30:00Z", OFFICE, "Office hours (Monday 08:30 to 17:00)", "2023-10-30 08:30:00 GMT"),
+    ("2023-10-30T16:59:59Z", OFFICE, "Office hours (Monday 08:30 to 17:00)", "2023-10-30 16:59:59 GMT"),
     ("2023-10-30T17:00:00Z", OUT, "After 17:00 on a Monday", "2023-10-30 17:00:00 GMT"),
     # Instants given in other offsets, landing on a different London date.
     ("2023-06-05T06:00:00+14:00", OUT, "Weekend (Sunday)", "2023-06-04 17:00:00 BST"),
-    ("2023-06-06T02:00:00+14:00", OFFICE, "Office hours (Monday 08:30–17:00)", "2023-06-05 13:00:00 BST"),
+    ("2023-06-06T02:00:00+14:00", OFFICE, "Office hours (Monday 08:30 to 17:00)", "2023-06-05 13:00:00 BST"),
     ("2023-01-03T02:00:00+05:30", OUT, "Bank holiday: New Year's Day (substitute day)", "2023-01-02 20:30:00 GMT"),
     ("2023-01-10T13:59:59+05:30", OUT, "Before 08:30 on a Tuesday", "2023-01-10 08:29:59 GMT"),
-    ("2023-01-10T14:00:00+05:30", OFFICE, "Office hours (Tuesday 08:30–17:00)", "2023-01-10 08:30:00 GMT"),
+    ("2023-01-10T14:00:00+05:30", OFFICE, "Office hours (Tuesday 08:30 to 17:00)", "2023-01-10 08:30:00 GMT"),
     ("2023-06-09T19:30:00-05:00", OUT, "Weekend (Saturday)", "2023-06-10 01:30:00 BST"),
-    ("2023-06-09T04:00:00-05:00", OFFICE, "Office hours (Friday 08:30–17:00)", "2023-06-09 10:00:00 BST"),
+    ("2023-06-09T04:00:00-05:00", OFFICE, "Office hours (Friday 08:30 to 17:00)", "2023-06-09 10:00:00 BST"),
     ("2016-12-26T23:30:00-05:00", OUT, "Bank holiday: Christmas Day (substitute day)", "2016-12-27 04:30:00 GMT"),
     # Christmas and New Year, substitute days included.
     ("2016-12-27T10:00:00Z", OUT, "Bank holiday: Christmas Day (substitute day)", "2016-12-27 10:00:00 GMT"),
-    ("2016-12-28T10:00:00Z", OFFICE, "Office hours (Wednesday 08:30–17:00)", "2016-12-28 10:00:00 GMT"),
+    ("2016-12-28T10:00:00Z", OFFICE, "Office hours (Wednesday 08:30 to 17:00)", "2016-12-28 10:00:00 GMT"),
     ("2021-12-27T10:00:00Z", OUT, "Bank holiday: Christmas Day (substitute day)", "2021-12-27 10:00:00 GMT"),
     ("2021-12-28T10:00:00Z", OUT, "Bank holiday: Boxing Day (substitute day)", "2021-12-28 10:00:00 GMT"),
     ("2022-01-03T10:00:00Z", OUT, "Bank holiday: New Year's Day (substitute day)", "2022-01-03 10:00:00 GMT"),
@@ -84,7 +84,7 @@ ROTA_SHEET = [
     # Easter.
     ("2023-04-07T10:00:00Z", OUT, "Bank holiday: Good Friday", "2023-04-07 11:00:00 BST"),
     ("2023-04-10T10:00:00Z", OUT, "Bank holiday: Easter Monday", "2023-04-10 11:00:00 BST"),
-    ("2023-04-11T10:00:00Z", OFFICE, "Office hours (Tuesday 08:30–17:00)", "2023-04-11 11:00:00 BST"),
+    ("2023-04-11T10:00:00Z", OFFICE, "Office hours (Tuesday 08:30 to 17:00)", "2023-04-11 11:00:00 BST"),
     # The May, spring and summer bank holidays, and the one-off days.
     ("2023-05-01T10:00:00Z", OUT, "Bank holiday: May Day", "2023-05-01 11:00:00 BST"),
     ("2020-05-08T10:00:00Z", OUT, "Bank holiday: May Day", "2020-05-08 11:00:00 BST"),
@@ -97,7 +97,7 @@ ROTA_SHEET = [
     ("2023-01-14T12:00:00Z", OUT, "Weekend (Saturday)", "2023-01-14 12:00:00 GMT"),
     ("2023-01-15T12:00:00Z", OUT, "Weekend (Sunday)", "2023-01-15 12:00:00 GMT"),
     # Leap days: a Thursday in 2024, a Saturday in 2020.
-    ("2024-02-29T12:00:00Z", OFFICE, "Office hours (Thursday 08:30–17:00)", "2024-02-29 12:00:00 GMT"),
+    ("2024-02-29T12:00:00Z", OFFICE, "Office hours (Thursday 08:30 to 17:00)", "2024-02-29 12:00:00 GMT"),
     ("2024-02-29T17:00:00Z", OUT, "After 17:00 on a Thursday", "2024-02-29 17:00:00 GMT"),
     ("2020-02-29T12:00:00Z", OUT, "Weekend (Saturday)", "2020-02-29 12:00:00 GMT"),
 ]  # fmt: skip
@@ -163,7 +163,7 @@ def test_a_part_day_closure_covers_from_its_start_up_to_its_end(london_time, rou
 
     assert routing.route == route
     if route == OUT:
-        assert routing.reason == "Office closed: All-staff meeting (13:00–15:00)"
+        assert routing.reason == "Office closed: All-staff meeting (13:00 to 15:00)"
 
 
 def test_a_whole_day_extra_opening_keeps_the_usual_hours_on_a_saturday():
@@ -174,7 +174,7 @@ def test_a_whole_day_extra_opening_keeps_the_usual_hours_on_a_saturday():
     after = route_for(datetime(2023, 1, 14, 17, 0, tzinfo=UTC), calendar)
 
     assert (before.route, before.reason) == (OUT, "Weekend (Saturday)")
-    assert (during.route, during.reason) == (OFFICE, "Extra opening: Budget weekend (08:30–17:00)")
+    assert (during.route, during.reason) == (OFFICE, "Extra opening: Budget weekend (08:30 to 17:00)")
     assert during.line == OFFICE_LINE
     assert after.route == OUT
 
@@ -186,7 +186,7 @@ def test_a_part_day_extra_opening_opens_the_office_early_on_an_ordinary_day():
 
     assert route_for(datetime(2023, 1, 10, 6, 59, 59, tzinfo=UTC), calendar).route == OUT
     early = route_for(datetime(2023, 1, 10, 7, 0, tzinfo=UTC), calendar)
-    assert early.reason == "Extra opening: Results announcement (07:00–08:30)"
+    assert early.reason == "Extra opening: Results announcement (07:00 to 08:30)"
     assert route_for(datetime(2023, 1, 10, 8, 30, tzinfo=UTC), calendar).route == OFFICE
 
 
@@ -209,7 +209,7 @@ def test_a_closure_wins_over_an_extra_opening_at_the_same_time():
 
     routing = route_for(datetime(2023, 1, 14, 9, 30, tzinfo=UTC), calendar)
 
-    assert routing.reason == "Office closed: Fire alarm test (09:00–10:00)"
+    assert routing.reason == "Office closed: Fire alarm test (09:00 to 10:00)"
 
 
 def test_a_part_day_exception_must_end_after_it_starts():

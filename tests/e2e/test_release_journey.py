@@ -192,7 +192,7 @@ def _shows_the_release(browser) -> None:
     introductions = [
         element.text for element in article.find_elements(By.CSS_SELECTOR, ".release__quote-intro")
     ]
-    assert introductions == [f"{role} {speaker} said:" for speaker, role, _ in QUOTES]
+    assert introductions == [f"{speaker}, {role}, said:" for speaker, role, _ in QUOTES]
     quoted = [
         element.text for element in article.find_elements(By.CSS_SELECTOR, ".release__quote-text")
     ]

@@ -86,7 +86,7 @@ def test_a_release_page_shows_every_part_of_the_release_with_the_contact_notes(
     assert article.find("script") is None
     assert "<script>alert(1)</script>" in article.select_one(".release__body").text
     intros = [f.text for f in article.select(".release__quote-intro")]
-    assert intros == ["HM Inspector Ann Lee said:", "Sam Park said:"]
+    assert intros == ["Ann Lee, HM Inspector, said:", "Sam Park said:"]
     first_quote = [p.text for p in article.select(".release__quote-text")[0].find_all("p")]
     assert first_quote == ["“I am pleased.", "“More to do.”"]
     link = article.select_one(".release__links a")
@@ -94,7 +94,7 @@ def test_a_release_page_shows_every_part_of_the_release_with_the_contact_notes(
     notes = [li.text for li in article.select(".release__note-list li")]
     assert notes[:2] == ["The inspection took place in August.", "Forces are inspected every year."]
     assert len(notes) == 4
-    assert app.config["OFFICE_LINE"] in notes[2] and "8:30am to 5:00pm" in notes[2]
+    assert app.config["OFFICE_LINE"] in notes[2] and "08:30 to 17:00 Monday to Friday (UK time)" in notes[2]
     assert app.config["OUT_OF_HOURS_LINE"] in notes[3]
 
 

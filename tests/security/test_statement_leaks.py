@@ -119,7 +119,7 @@ def test_a_published_statement_shows_its_words_and_never_its_lines_qa_or_backgro
         assert _shown(client.get(url), ["Gorilla"]) == ["Gorilla"], url
     page = client.get("/news/statements/gorilla-position").get_data(as_text=True)
     assert "The marmoset words on the record." in page
-    assert "Puffin Minister Ocelot Spokesperson said:" in page
+    assert "Ocelot Spokesperson, Puffin Minister, said:" in page
 
 
 def test_an_edit_after_publication_is_on_no_public_route_until_approved_again(

@@ -39,7 +39,7 @@ def test_an_enquiry_at_0845_bst_is_office_hours(app_ctx):
     enquiry = make_enquiry(received_at=SUMMER_MORNING)
 
     assert enquiry.route == "office_hours"
-    assert enquiry.route_reason == "Office hours (Friday 08:30–17:00)"
+    assert enquiry.route_reason == "Office hours (Friday 08:30 to 17:00)"
     assert enquiry.line == app_ctx.config["OFFICE_LINE"]
     assert enquiry.status == "new"
     assert enquiry.assignee is None
@@ -70,7 +70,7 @@ def test_an_admin_closure_routes_that_day_out_of_hours(app_ctx, admin):
     enquiry = make_enquiry(received_at=datetime(2016, 11, 29, 10, 0, tzinfo=UTC))
 
     assert enquiry.route == "out_of_hours"
-    assert enquiry.route_reason == "Office closed: Office move (09:00–12:00)"
+    assert enquiry.route_reason == "Office closed: Office move (09:00 to 12:00)"
 
 
 # --- the duty officer ---------------------------------------------------------------------------

@@ -38,13 +38,13 @@ def ask(release, officer, speaker="Bo Chan", email="bo@example.org"):
 def test_the_speaker_sees_the_headline_and_the_paragraphs_around_the_quote_only(in_review, officer):
     context = quote_signoffs.open_signoff(ask(in_review, officer).token)
     assert context.title == in_review.title
-    assert context.introduction == "Chief Constable Bo Chan said:"
+    assert context.introduction == "Bo Chan, Chief Constable, said:"
     assert context.quote_paragraphs == ["We will keep improving."]
     assert context.before_quote == (
-        "Chief Inspector Ann Lee said:",
+        "Ann Lee, Chief Inspector, said:",
         ["I am pleased with the progress."],
     )
-    assert context.after_quote == ("Commissioner Cy Dale said:", ["Children deserve better."])
+    assert context.after_quote == ("Cy Dale, Commissioner, said:", ["Children deserve better."])
     assert context.before_html is None
 
 

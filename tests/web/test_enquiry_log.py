@@ -58,7 +58,7 @@ def test_a_call_logged_on_the_form_is_routed_and_shown_with_its_reference(
     assert page.select_one("h1").get_text(strip=True) == "Flood defences"
     text = page.get_text(" ", strip=True)
     assert "ENQ-20161129-0001" in text
-    assert "Office hours (Tuesday 08:30–17:00)" in text
+    assert "Office hours (Tuesday 08:30 to 17:00)" in text
     assert "Office hours: Office hours" not in text
     assert "09:15 GMT on Tuesday 29 November 2016" in text
     assert "logged by Olivia Officer" in text

@@ -61,11 +61,11 @@ def test_a_part_day_closure_sends_calls_to_the_out_of_hours_line(signed_in, admi
     )
 
     assert "Fire drill" in result.select_one("#calendar ~ table").get_text()
-    assert "Office closed: Fire drill (09:30–12:00)" in result.select_one(".panel").get_text()
+    assert "Office closed: Fire drill (09:30 to 12:00)" in result.select_one(".panel").get_text()
     answer = client.get("/api/v1/routing").get_json()
     assert (answer["route"], answer["reason"]) == (
         "out_of_hours",
-        "Office closed: Fire drill (09:30–12:00)",
+        "Office closed: Fire drill (09:30 to 12:00)",
     )
 
 

@@ -54,7 +54,7 @@ def test_a_speakers_change_accepted_by_the_officer_voids_the_approval_and_needs_
     shown = BeautifulSoup(speaker.get(path).data, "html.parser")
     text = shown.get_text(" ", strip=True)
     assert release.title in text
-    assert "Chief Constable Bo Chan said:" in text
+    assert "Bo Chan, Chief Constable, said:" in text
     assert "We will keep improving." in shown.find(id="your-quote").get_text()
     assert "I am pleased with the progress." in text  # the paragraph before it
     assert "Inspectors returned in August." not in text  # not the whole body

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from ... import clock
 from ...domain.input_rules import written_out_of_range
+from ...domain.render import attribution
 from ...domain.visibility import embargo_has_lifted
 from ...extensions import db
 from ...models import Release, ReleaseEvent, ReleaseRevision
@@ -95,7 +96,7 @@ class RevisionComparison:
 
 def _as_lines(revision: ReleaseRevision) -> dict[str, str]:
     quotes = [
-        f"{q.get('role', '')} {q.get('speaker', '')} said: {q.get('text', '')}".strip()
+        f"{attribution(q.get('speaker', ''), q.get('role', ''))} {q.get('text', '')}".strip()
         for q in revision.quotes
     ]
     return {

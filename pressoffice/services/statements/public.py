@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 
 from ... import clock
 from ...domain import visibility
+from ...domain.render import attribution
 from ...domain.statements import content_from_stored, publication_facts
 from ...extensions import db
 from ...models import Release, Statement
@@ -56,8 +57,8 @@ class PublicStatement:
 
     @property
     def attribution(self) -> str:
-        """ "<role> <spokesperson>", as a release introduces a quote."""
-        return " ".join(x for x in (self.spokesperson_role, self.spokesperson) if x)
+        """ "<spokesperson>, <role>, said:", as a release introduces a quote ("" for nobody)."""
+        return attribution(self.spokesperson or "", self.spokesperson_role or "")
 
 
 def public_statement_clause(now: datetime, *, listed_only: bool = False):
