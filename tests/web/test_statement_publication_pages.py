@@ -120,6 +120,8 @@ def test_publishing_from_the_statement_page_and_withdrawing_with_a_reason(
     assert " ".join(soup.find(id="publication").text.split()) == "Newsroom Not published"
     soup = page.post(f"/statements/{record.id}/publish", data={"version": "1"})
     assert "Published in the newsroom" in soup.text
+    listed = page.get("/statements").find("a", string="Hospital waiting times").find_parent("tr")
+    assert "In the newsroom" in listed.text
     public_link = soup.find(id="publication").a["href"]
     assert public_link == "/news/statements/hospital-waiting-times"
     assert soup.find("button", string="Withdraw from the newsroom") is None  # officer
