@@ -52,6 +52,7 @@ def _feature_seeders():
         ("pressoffice.demo.releases", "seed_releases"),
         ("pressoffice.demo.enquiries", "seed_enquiries"),
         ("pressoffice.demo.links", "seed_links"),
+        ("pressoffice.demo.contacts", "seed_contacts"),
         ("pressoffice.demo.forward_look", "seed_forward_look"),
     ):
         try:
