@@ -12,7 +12,8 @@ What it does, in order:
 1. builds a fresh database through the migrations: a temporary SQLite file, or, with
    ``--database-url``, a scratch database created beside the one named (on the same PostgreSQL
    server) and dropped at the end; the database named itself is never touched;
-2. seeds it through bulk INSERTs (``benchmarks/seed.py``) and says how many rows per second;
+2. seeds it through bulk INSERTs, or COPY on PostgreSQL (``benchmarks/seed.py``), and says how
+   many rows per second;
 3. serves the app with gunicorn on 127.0.0.1 (sync workers, ``--workers``, default 2), and a bare
    Flask app answering "ok" (``benchmarks/bare.py``) with the very same server settings;
 4. signs in once through the real sign-in form (the session cookie is handed to wrk for the
@@ -418,7 +419,8 @@ def measure(options) -> dict:
             seeded, token, migrated = build(url, options.releases, options.enquiries)
             print(
                 f"  migrations {migrated:.1f} s; seeded {seeded.rows:,} rows in "
-                f"{seeded.seconds:.1f} s ({seeded.rows_per_second:,.0f} rows/s, bulk INSERTs)"
+                f"{seeded.seconds:.1f} s ({seeded.rows_per_second:,.0f} rows/s, "
+                f"{'COPY' if dialect == 'postgresql' else 'bulk INSERTs'})"
             )
             env = {
                 "PRESSOFFICE_ENV": "development",
