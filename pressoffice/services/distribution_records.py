@@ -5,6 +5,7 @@ lock (making or following a distribution)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -21,8 +22,8 @@ from ..models import (
     Release,
 )
 from . import mail, secret_links
-from .outbox import cancel_messages, queue_email
-from .outbox_handover import hand_batches_after_commit
+from .outbox import cancel_messages, message_values
+from .outbox_bulk import hand_batches_after_commit, queue_emails
 from .release_letters import release_letter
 from .releases.public import load_public_release
 from .releases.revisions import record_event
@@ -31,69 +32,116 @@ from .releases.revisions import record_event
 _TOKEN_MARK = "~unsubscribe-token~"  # noqa: S105 - a placeholder, not a secret
 
 
-def write_messages(distribution: Distribution, release: Release, now: datetime) -> None:
-    """Write every recipient's message to the outbox, due at the distribution's instant (the
-    embargo: a message is never claimed for sending before it) or at once, and hand them to
-    the queue in batches once the transaction commits. The public release is written once and
-    each recipient's own unsubscribe link put in; each embargoed copy carries its own link."""
-    recipients = db.session.scalars(
-        sa.select(DistributionRecipient)
-        .where(
-            DistributionRecipient.distribution_id == distribution.id,
-            DistributionRecipient.status == rules.QUEUED,
-            DistributionRecipient.outbox_message_id.is_(None),
-        )
-        .order_by(DistributionRecipient.id)
-    ).all()
-    contacts = {
-        contact.id: contact
-        for contact in db.session.scalars(
-            sa.select(Contact).where(Contact.id.in_([r.contact_id for r in recipients]))
-        )
-    }
+def write_messages(
+    distribution: Distribution, release: Release, contacts: Sequence[Contact], now: datetime
+) -> list[int]:
+    """Write each contact's place in the distribution and their message to the outbox, due at
+    the distribution's instant (the embargo: a message is never claimed for sending before it)
+    or at once, a few statements for any number of contacts; the messages are handed to the
+    queue in batches once the transaction commits. The public release is written once and each
+    contact's own unsubscribe link put in; each embargoed copy carries its own personal link.
+    Answers the outbox rows' ids."""
     send_at = distribution.send_at if distribution.send_at > now else None
-    letter = None
+    tokens = [links.new_token() for _ in contacts]
+    holders: list[int | None] = [None] * len(contacts)
+    letters: list[tuple[str, str, str | None, dict]]
     if distribution.kind == rules.ON_PUBLICATION:
         # As the public will see it at the instant it goes out.
         public = load_public_release(release.slug, max(now, distribution.send_at))
         letter = release_letter(public, unsubscribe_token=_TOKEN_MARK)
-    written = []
-    for recipient in recipients:
-        contact = contacts.get(recipient.contact_id)
-        if contact is None or not rules.choose_recipients([contact]).to_send:
-            recipient.status = rules.SKIPPED_DO_NOT_CONTACT
-            continue
-        unsubscribe_token = links.new_token()
-        recipient.unsubscribe_hash = links.token_hash(unsubscribe_token)
-        if letter is not None:
-            subject = letter.subject
-            text = letter.text.replace(_TOKEN_MARK, unsubscribe_token)
-            html = letter.html.replace(_TOKEN_MARK, unsubscribe_token)
-            headers = {
-                k: v.replace(_TOKEN_MARK, unsubscribe_token) for k, v in letter.headers.items()
-            }
-        else:
-            subject, text, headers = _embargoed_copy(
-                release, distribution, recipient, unsubscribe_token, now
+        letters = [
+            (
+                letter.subject,
+                letter.text.replace(_TOKEN_MARK, token),
+                letter.html.replace(_TOKEN_MARK, token),
+                {k: v.replace(_TOKEN_MARK, token) for k, v in letter.headers.items()},
             )
-            html = None
-        message = queue_email(
+            for token in tokens
+        ]
+    else:
+        holders, letters = _embargoed_copies(release, distribution, contacts, tokens, now)
+    # Plain executemany INSERTs (no RETURNING: on SQLite that would be a statement a row), then
+    # the ids read back by the unique keys they were written with.
+    db.session.execute(
+        sa.insert(DistributionRecipient.__table__),
+        [
+            {
+                "distribution_id": distribution.id,
+                "contact_id": contact.id,
+                "name": contact.name,
+                "outlet": contact.outlet or "",
+                "email": contact.email or "",
+                "status": rules.QUEUED,
+                "embargo_recipient_id": holder,
+                "unsubscribe_hash": links.token_hash(token),
+            }
+            for contact, token, holder in zip(contacts, tokens, holders, strict=True)
+        ],
+    )
+    by_contact = dict(
+        db.session.execute(
+            sa.select(DistributionRecipient.contact_id, DistributionRecipient.id).where(
+                DistributionRecipient.distribution_id == distribution.id
+            )
+        ).all()
+    )
+    recipient_ids = [by_contact[contact.id] for contact in contacts]
+    rows = [
+        message_values(
             kind="distribution",
-            to_name=recipient.name,
-            to_address=recipient.email,
+            to_name=contact.name,
+            to_address=contact.email,
             subject=subject,
             text=text,
             html=html,
             headers=headers,
             send_at=send_at,
-            distribution_recipient_id=recipient.id,
-            hand_over=False,
+            distribution_recipient_id=recipient_id,
+            now=now,
         )
-        recipient.outbox_message_id = message.id
-        written.append(message.id)
-        contact.last_used_at = distribution.send_at
+        for contact, recipient_id, (subject, text, html, headers) in zip(
+            contacts, recipient_ids, letters, strict=True
+        )
+    ]
+    message_ids = queue_emails(rows, send_at)
+    db.session.execute(
+        sa.update(DistributionRecipient)
+        .where(DistributionRecipient.distribution_id == distribution.id)
+        .values(
+            outbox_message_id=sa.select(OutboxMessage.id)
+            .where(OutboxMessage.distribution_recipient_id == DistributionRecipient.id)
+            .scalar_subquery()
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        sa.update(Contact)
+        .where(Contact.id.in_([contact.id for contact in contacts]))
+        .values(last_used_at=distribution.send_at)
+        .execution_options(synchronize_session=False)
+    )
     distribution.dispatched_at = now
-    hand_batches_after_commit(written, send_at)
+    return message_ids
+
+
+def skip(distribution: Distribution, contacts: Sequence[Contact]) -> None:
+    """Note the contacts on the lists who were not sent anything: do not contact (or removed)."""
+    if not contacts:
+        return
+    db.session.execute(
+        sa.insert(DistributionRecipient),
+        [
+            {
+                "distribution_id": distribution.id,
+                "contact_id": contact.id,
+                "name": contact.name,
+                "outlet": contact.outlet or "",
+                "email": contact.email or "",
+                "status": rules.SKIPPED_DO_NOT_CONTACT,
+            }
+            for contact in contacts
+        ],
+    )
 
 
 def move(distribution: Distribution, send_at: datetime, now: datetime) -> None:
@@ -117,37 +165,55 @@ def move(distribution: Distribution, send_at: datetime, now: datetime) -> None:
     hand_batches_after_commit(list(ids), send_at if send_at > now else None)
 
 
-def _embargoed_copy(
+def _embargoed_copies(
     release: Release,
     distribution: Distribution,
-    recipient: DistributionRecipient,
-    unsubscribe_token: str,
+    contacts: Sequence[Contact],
+    tokens: Sequence[str],
     now: datetime,
 ):
+    """Each contact's personal embargoed link (only its hash stored), and their letter."""
     from ..domain.links import PREVIEW_LINK_LIFETIME
     from .release_letters import unsubscribe_headers
 
-    link = secret_links.new_link(now, PREVIEW_LINK_LIFETIME)
-    holder = EmbargoRecipient(
-        release_id=release.id,
-        name=recipient.name,
-        outlet=recipient.outlet or "-",
-        email=recipient.email,
-        token_hash=link.token_hash,
-        created_by_id=distribution.created_by_id,
-        created_at=now,
-        expires_at=link.expires_at,
+    made = [secret_links.new_link(now, PREVIEW_LINK_LIFETIME) for _ in contacts]
+    db.session.execute(
+        sa.insert(EmbargoRecipient.__table__),
+        [
+            {
+                "release_id": release.id,
+                "name": contact.name,
+                "outlet": contact.outlet or "-",
+                "email": contact.email,
+                "token_hash": link.token_hash,
+                "created_by_id": distribution.created_by_id,
+                "created_at": now,
+                "expires_at": link.expires_at,
+            }
+            for contact, link in zip(contacts, made, strict=True)
+        ],
     )
-    db.session.add(holder)
-    db.session.flush()
-    recipient.embargo_recipient_id = holder.id
-    url = secret_links.link_url("preview", link.token)
-    unsubscribe = secret_links.link_url("unsubscribe", unsubscribe_token)
-    subject, text = mail.preview_link_letter(
-        recipient.name, recipient.outlet or "your outlet", release.title, release.embargo_until, url
+    by_hash = dict(
+        db.session.execute(
+            sa.select(EmbargoRecipient.token_hash, EmbargoRecipient.id).where(
+                EmbargoRecipient.release_id == release.id, EmbargoRecipient.created_at == now
+            )
+        ).all()
     )
-    text += f"\n--\nTo stop receiving releases from us: {unsubscribe}\n"
-    return subject, text, unsubscribe_headers(unsubscribe)
+    holders = [by_hash[link.token_hash] for link in made]
+    letters = []
+    for contact, link, token in zip(contacts, made, tokens, strict=True):
+        unsubscribe = secret_links.link_url("unsubscribe", token)
+        subject, text = mail.preview_link_letter(
+            contact.name,
+            contact.outlet or "your outlet",
+            release.title,
+            release.embargo_until,
+            secret_links.link_url("preview", link.token),
+        )
+        text += f"\n--\nTo stop receiving releases from us: {unsubscribe}\n"
+        letters.append((subject, text, None, unsubscribe_headers(unsubscribe)))
+    return holders, letters
 
 
 def why_cancelled(state: str) -> str:

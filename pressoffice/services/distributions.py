@@ -146,13 +146,6 @@ def create_distribution(
     )
     db.session.add(distribution)
     db.session.flush()
-    rows = [_recipient_row(distribution, contact, rules.QUEUED) for contact in plan.to_send]
-    rows += [
-        _recipient_row(distribution, contact, rules.SKIPPED_DO_NOT_CONTACT)
-        for contact in plan.skipped_do_not_contact
-    ]
-    db.session.add_all(rows)
-    db.session.flush()
     record_event(
         release,
         actor,
@@ -160,20 +153,10 @@ def create_distribution(
         now,
         comment=_describe(kind, distribution.list_names, len(plan.to_send), send_at, now),
     )
-    records.write_messages(distribution, release, now)
+    records.write_messages(distribution, release, plan.to_send, now)
+    records.skip(distribution, plan.skipped_do_not_contact)
     db.session.flush()
     return _progress(distribution, now)
-
-
-def _recipient_row(distribution: Distribution, contact: Contact, status: str):
-    return DistributionRecipient(
-        distribution_id=distribution.id,
-        contact_id=contact.id,
-        name=contact.name,
-        outlet=contact.outlet or "",
-        email=contact.email or "",
-        status=status,
-    )
 
 
 def _describe(kind: str, names: list[str], count: int, send_at: datetime, now: datetime) -> str:

@@ -17,6 +17,11 @@ import smtplib
 import ssl
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from email import policy
+from email.header import Header
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr
 
 import sqlalchemy as sa
 from flask import current_app
@@ -25,7 +30,7 @@ from .. import clock
 from ..extensions import db
 from ..models import Contact, DistributionRecipient, OutboxMessage
 from .mail import SEND_TIMEOUT_SECONDS
-from .outbox_delivery import Claimed, Refusal, _said, backoff, compose
+from .outbox_delivery import Claimed, Refusal, _said, backoff
 from .unit_of_work import unit_of_work
 
 
@@ -140,6 +145,38 @@ def record_outcomes(
     return counts, retries
 
 
+# The classic policy with the line ends SMTP wants (strict servers refuse a bare LF), and no
+# folding of our one-line headers.
+_WIRE = policy.compat32.clone(linesep="\r\n", max_line_length=0)
+
+
+def _header(value: str) -> str | Header:
+    return value if value.isascii() else Header(value, "utf-8")
+
+
+def compose_fast(claim: Claimed, config, now: datetime) -> tuple[str, bytes]:
+    """The same message as ``outbox_delivery.compose`` (plain text, the HTML alternative, the
+    row's Message-ID and extra headers), built with the classic email API, which is several
+    times quicker: it matters at thousands of messages. Answers the sender and the bytes."""
+    sender = config["MAIL_FROM"]
+    office = config.get("PRESS_OFFICE_NAME") or "Press office"
+    text = MIMEText(claim.body_text, "plain", "utf-8")
+    if claim.body_html:
+        message = MIMEMultipart("alternative")
+        message.attach(text)
+        message.attach(MIMEText(claim.body_html, "html", "utf-8"))
+    else:
+        message = text
+    message["From"] = formataddr((office, sender), charset="utf-8")
+    message["To"] = formataddr((claim.to_name, claim.to_address), charset="utf-8")
+    message["Subject"] = _header(claim.subject)
+    message["Date"] = format_datetime(now)
+    message["Message-ID"] = claim.message_id
+    for name, value in claim.headers.items():
+        message[name] = _header(value)
+    return sender, message.as_bytes(policy=_WIRE)
+
+
 def transmit_batch(claims: Sequence[Claimed], config, now: datetime):
     """Send the claimed messages over one SMTP connection; answers each with its refusal (None
     when accepted). A connection lost half way refuses the rest, for a later try."""
@@ -154,7 +191,8 @@ def transmit_batch(claims: Sequence[Claimed], config, now: datetime):
                 smtp.login(config["SMTP_USERNAME"], config.get("SMTP_PASSWORD") or "")
             for claim in claims:
                 try:
-                    smtp.send_message(compose(claim, config, now))
+                    sender, message = compose_fast(claim, config, now)
+                    smtp.sendmail(sender, [claim.to_address], message)
                     outcomes.append((claim, None))
                 except smtplib.SMTPRecipientsRefused as problem:
                     code, words = next(iter(problem.recipients.values()))
