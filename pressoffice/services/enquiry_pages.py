@@ -281,7 +281,10 @@ def duty_page(
     def any_beyond(enquiry: Enquiry, later: bool) -> bool:
         position = _parse_duty_position(duty_position(enquiry, now), "position")
         condition = _beyond(key, position, later=later)
-        found = db.session.scalar(matching.with_only_columns(Enquiry.id).where(condition).limit(1))
+        # In the order, so the planner reads the few enquiries not closed through the status
+        # index rather than scanning the whole log for one row.
+        query = matching.with_only_columns(Enquiry.id).where(condition)
+        found = db.session.scalar(query.order_by(*(forwards if later else backwards)).limit(1))
         return found is not None
 
     if items and has_earlier is None:
