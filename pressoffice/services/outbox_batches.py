@@ -13,6 +13,7 @@ claimed only once due. A batch that runs a moment early asks to run again at the
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 from collections.abc import Iterable, Sequence
@@ -32,6 +33,15 @@ from ..models import Contact, DistributionRecipient, OutboxMessage
 from .mail import SEND_TIMEOUT_SECONDS
 from .outbox_delivery import Claimed, Refusal, _said, backoff
 from .unit_of_work import unit_of_work
+
+# A personal embargoed link in a message: once the message has gone, the outbox keeps the
+# words but not the link, so that, as everywhere else, a copy of the database opens nothing.
+_PERSONAL_LINK = re.compile(r"(/preview/)[A-Za-z0-9_-]{43}")
+
+
+def without_links(text: str) -> str:
+    """The message's words with each personal embargoed link's secret taken out."""
+    return _PERSONAL_LINK.sub(r"\1(personal link: not kept after sending)", text)
 
 
 def _due(now: datetime):
@@ -122,6 +132,9 @@ def record_outcomes(
         )
         if refusal is None:
             values = {"status": "sent", "sent_at": now, "lease_until": None}
+            kept = without_links(claim.body_text)
+            if kept != claim.body_text:
+                values["body_text"] = kept
         elif refusal.permanent or claim.attempt >= config["OUTBOX_MAX_ATTEMPTS"]:
             values = {"status": "failed", "last_error": refusal.reason[:2000], "lease_until": None}
         else:
