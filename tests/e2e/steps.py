@@ -1,10 +1,11 @@
 """What the browser tests do over and over: sign in, wait for the next page, fill in the UK date
-and time boxes, and (when asked) keep a picture of the page."""
+and time boxes, and keep a picture of the page."""
 
 from __future__ import annotations
 
 import base64
 import os
+import shutil
 from datetime import date, time
 from pathlib import Path
 
@@ -21,8 +22,12 @@ from ..factories import DEFAULT_PASSWORD
 
 WAIT_SECONDS = 10
 
-# Set this to a folder to keep a full-page picture of the key pages of each journey.
+# Full-page pictures of the key pages of each journey go into this folder (build/screenshots,
+# emptied at the first picture of a run, unless PRESSOFFICE_E2E_SCREENSHOTS names another).
 SCREENSHOT_DIR = os.environ.get("PRESSOFFICE_E2E_SCREENSHOTS")
+DEFAULT_SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+SCREENSHOTS_TAKEN = 0
+_folder_emptied = False
 
 
 def _between_pages(error: WebDriverException) -> bool:
@@ -151,6 +156,18 @@ def fill_time(browser, field_id: str, at: time) -> None:
     raise AssertionError(f"could not type {at} into #{field_id}")
 
 
+def screenshot_folder(create: bool = True) -> Path:
+    """Where this run's screenshots go; the default folder starts empty in each run."""
+    global _folder_emptied
+    folder = Path(SCREENSHOT_DIR) if SCREENSHOT_DIR else DEFAULT_SCREENSHOT_DIR
+    if create and not _folder_emptied:
+        if not SCREENSHOT_DIR and folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        _folder_emptied = True
+    return folder
+
+
 def fill_day_month_year(browser, day: date, ids=("day", "month", "year")) -> None:
     """Type a date into GOV.UK day, month and year boxes, as numbers."""
     for field_id, value in zip(ids, (day.day, day.month, day.year), strict=True):
@@ -168,12 +185,9 @@ def folder_used() -> bool:
 
 
 def screenshot(browser, name: str) -> None:
-    """Keep a picture of the whole page, top to bottom, when PRESSOFFICE_E2E_SCREENSHOTS names
-    a folder; otherwise do nothing."""
-    if not SCREENSHOT_DIR:
-        return
-    folder = Path(SCREENSHOT_DIR)
-    folder.mkdir(parents=True, exist_ok=True)
+    """Keep a picture of the whole page, top to bottom, in the run's screenshot folder."""
+    global SCREENSHOTS_TAKEN
+    folder = screenshot_folder()
     size = browser.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
     shot = browser.execute_cdp_cmd(
         "Page.captureScreenshot",
@@ -184,3 +198,4 @@ def screenshot(browser, name: str) -> None:
         },
     )
     (folder / f"{name}.png").write_bytes(base64.b64decode(shot["data"]))
+    SCREENSHOTS_TAKEN += 1

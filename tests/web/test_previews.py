@@ -93,7 +93,7 @@ def test_three_recipients_one_revoked_two_read_and_listed_and_all_redirect_at_th
         assert BANNER in text
         assert scheduled.title in copy.find("h1").get_text()
         marks = copy.select(".preview-watermark__mark")
-        assert marks and all(m.get_text() == f"{name} · {outlet}" for m in marks)
+        assert marks and all(m["data-mark"] == f"{name} · {outlet}" for m in marks)
         assert f"Embargoed copy issued to {name} of {outlet}" in text
         other = JOURNALISTS[1 if name == "Jo Reporter" else 0][0]
         assert other not in text
