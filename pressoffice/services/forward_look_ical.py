@@ -18,7 +18,7 @@ from icalendar import Calendar, Event
 
 from ..domain import forward_look as rules
 from ..timefmt import uk_datetime
-from .forward_look import PublicEntry
+from .forward_look_grid import PublicEntry
 
 # How long a timed entry lasts in a calendar: a release goes out at an instant, not over an hour.
 EVENT_LENGTH = timedelta(minutes=15)
