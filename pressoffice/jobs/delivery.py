@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from huey import crontab
 
+from ..services import outbox
 from .queue import huey, task_context
 
 
@@ -17,6 +18,10 @@ def enqueue_delivery(message_id: int, due: datetime | None) -> None:
         deliver_message.schedule(args=(message_id,), eta=due)
     else:
         deliver_message(message_id)
+
+
+def _enqueue_after_commit(message_id: int, due: datetime | None) -> None:
+    enqueue_delivery(message_id, due)
 
 
 @huey.task()
@@ -55,3 +60,7 @@ def sweep_outbox() -> None:
 def sweep_outbox_every_minute() -> None:
     """The sweep, every minute, on every worker."""
     sweep_now()
+
+
+# Rows the outbox commits are handed to this queue.
+outbox.use_queue(_enqueue_after_commit)

@@ -41,7 +41,7 @@ Without SMTP settings the rows stay queued and staff read them on the outbox pag
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from email.utils import make_msgid
 
@@ -227,6 +227,17 @@ def message_for(viewer: User, message_id: int) -> OutboxMessage | None:
 # --- handing rows to the job queue once their transaction commits ---------------------------
 
 
+# How a committed row is handed to the job queue: set by ``pressoffice.jobs`` as it loads
+# (``create_app`` loads it), so that the services never import the queue.
+_enqueue: Callable[[int, datetime], None] | None = None
+
+
+def use_queue(enqueue: Callable[[int, datetime], None]) -> None:
+    """Hand committed rows to the job queue with ``enqueue(message_id, due)``."""
+    global _enqueue
+    _enqueue = enqueue
+
+
 def hand_to_queue_after_commit(message_id: int, due: datetime) -> None:
     """Queue the delivery job for ``message_id`` at ``due`` once the current transaction
     commits; nothing is queued if it rolls back."""
@@ -248,11 +259,12 @@ def _after_commit(session: Session) -> None:
     if not mail_configured(app.config):
         # Nothing to send with: the rows wait on the outbox page.
         return
-    from ..jobs.delivery import enqueue_delivery
-
+    if _enqueue is None:
+        app.logger.warning("No job queue is loaded: the sweep will send the outbox's new rows")
+        return
     for message_id, due, _app in pending:
         try:
-            enqueue_delivery(message_id, due)
+            _enqueue(message_id, due)
         except Exception:  # noqa: BLE001 - the queue being down must not fail the change
             # The row is committed; the sweep queues it again.
             app.logger.exception("Could not queue outbox message %s; the sweep will", message_id)
