@@ -78,3 +78,9 @@ def release_distribution_view(release_id: int, distribution_id: int):
     except NotFound:
         abort(404)
     return render_template("distributions/view.html", release=release, progress=progress)
+
+
+@bp.app_template_global("distribution_panel")
+def distribution_panel(release) -> list[distributions.Progress]:
+    """The release's distributions to media lists, newest first, for the release page."""
+    return distributions.release_distributions(release.id, clock.now())

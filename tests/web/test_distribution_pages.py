@@ -83,3 +83,23 @@ def test_one_click_unsubscribe_works_without_a_session_and_a_scanner_opening_it_
     db.session.expire_all()
     assert db.session.get(Contact, amy.id).do_not_contact
     assert client.get("/unsubscribe/" + "x" * 43).status_code == 404
+
+
+def test_the_release_page_shows_the_distributions_progress_and_leads_to_it(
+    signed_in, officer, media_list
+):
+    from pressoffice.services import distributions
+
+    release = create_release(state="scheduled", author=officer, embargo_until=EMBARGO)
+    page = signed_in(officer)
+    before = page.get(f"/releases/{release.id}").select_one("#distribution-summary")
+    assert "Not sent to any media list" in before.get_text()
+    assert before.find("a", href=f"/releases/{release.id}/distribution")
+    distributions.create_distribution(
+        release.id, actor=officer, list_ids=[media_list], kind="on_publication"
+    )
+    after = " ".join(
+        page.get(f"/releases/{release.id}").select_one("#distribution-summary").get_text().split()
+    )
+    assert "the release when it goes public to Crime reporters, scheduled" in after
+    assert "(1 waiting for the embargo)" in after
