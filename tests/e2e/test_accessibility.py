@@ -4,6 +4,8 @@ JavaScript off: no serious or critical violation anywhere."""
 
 from __future__ import annotations
 
+import time
+
 from selenium.webdriver.common.by import By
 
 from . import axe
@@ -63,7 +65,8 @@ def _keep_report(walks, findings, report: str) -> None:
     skips = {**SKIPPED, **{f"{name}.*": why for name, why in SKIPPED_BLUEPRINTS.items()}}
     parts = [
         f"{findings.checked} page checks; {len(findings.same_as)} pages had the shape of one "
-        "already checked",
+        "already checked; "
+        + ", ".join(f"{what} {seconds:.1f} s" for what, seconds in findings.seconds.items()),
         report,
         "skipped routes:\n"
         + "\n".join(f"  {endpoint}: {why}" for endpoint, why in sorted(skips.items())),
@@ -114,10 +117,14 @@ def test_every_page_for_every_role_has_no_serious_or_critical_axe_violation_at_1
                 findings.same_as[page.path, who] = checked[page.shape]
                 continue
             checked[page.shape] = f"{page.path} as {who}"
+            started = time.perf_counter()
             browser.get(live_server + page.path)
             page_loaded(browser)
+            loaded = time.perf_counter()
             for width, found in axe.violations(browser, WIDTHS).items():
                 findings.add(axe.Seen(page.path, who, width, page.label), found)
+            findings.seconds["loading pages"] += loaded - started
+            findings.seconds["axe"] += time.perf_counter() - loaded
 
     report = findings.report() if findings else "no serious or critical violation"
     _keep_report(walks, findings, report)
