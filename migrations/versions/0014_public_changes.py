@@ -9,9 +9,8 @@ Create Date: 2026-12-02 03:10:00.000000
 
 import secrets
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0014"
