@@ -24,9 +24,12 @@ FAILING_IMPACTS = ("serious", "critical")
 _RUN = """
 const done = arguments[arguments.length - 1];
 const failing = arguments[0];
-// A rule's impact is the highest its checks can give; one without is kept.
+// The rules axe runs by default (enabled, not experimental or deprecated) whose impact, the
+// highest their checks can give, is among the failing ones; a rule without one is kept.
 const rules = axe._audit.rules
-  .filter(rule => rule.enabled !== false && (!rule.impact || failing.includes(rule.impact)))
+  .filter(rule => rule.enabled !== false)
+  .filter(rule => !rule.tags.some(tag => ["experimental", "deprecated"].includes(tag)))
+  .filter(rule => !rule.impact || failing.includes(rule.impact))
   .map(rule => rule.id);
 axe.run(document, {resultTypes: ["violations"], runOnly: {type: "rule", values: rules}})
   .then(results => done(results.violations), error => done({error: String(error)}));
