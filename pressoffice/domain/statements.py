@@ -13,13 +13,7 @@ never for quotation, and a review-by date. It is signed off by the same rules as
 | draft, in_review, approved (or needing review) | edit | draft (approval void) |
 | any but retired      | retire          | retired   |
 
-Publication in the newsroom is optional and runs beside that table, by the release rules
-(``domain.visibility``): an approved statement with on-the-record words is *published* (the
-public page shows only those words, of exactly the approved revision: never the lines, the Q&A
-or the background); an edit sends the statement back to draft while the public keeps the last
-approved words, until it is approved again (like a release correction); an approver
-*withdraws* it with a public reason (the page stays with the notice, out of lists and feeds).
-A published statement is withdrawn before it is retired.
+Publication in the newsroom is ``domain.statement_publication``.
 
 An approved statement whose review-by date has passed (in London) *needs review*: it is shown
 so, cannot be used to answer an enquiry, and must be edited, submitted and approved again. The
@@ -35,12 +29,10 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from . import signoff
 from .signoff import ALLOWED, SIGN_OFF_ROLES, STAFF_ROLES, Actor, Decision
-
-LONDON = ZoneInfo("Europe/London")
+from .statement_dates import LONDON, london_date, parse_review_by, review_is_due  # noqa: F401
 
 TITLE_MAX = 200
 TOPIC_MAX = 60
@@ -82,7 +74,6 @@ ACTION_LABELS = {
     "withdraw": "Withdrawn from the newsroom",
 }
 
-PUBLICATION_LABELS = {"published": "Published", "withdrawn": "Withdrawn"}
 
 # Control characters other than tab, newline and carriage return never belong in a statement.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -230,25 +221,6 @@ class _Checker:
         return list(value)
 
 
-def parse_review_by(value: Any) -> tuple[date | None, str | None]:
-    """A review-by date given as ``YYYY-MM-DD`` (or a date), or why it is not one."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None, None
-    if isinstance(value, datetime):
-        return None, "Give the review-by date as a date, such as 2027-01-31"
-    if isinstance(value, date):
-        return value, None
-    if not isinstance(value, str):
-        return None, "Give the review-by date as a date, such as 2027-01-31"
-    text = value.strip()
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return None, "Give the review-by date as year-month-day, such as 2027-01-31"
-    try:
-        return date.fromisoformat(text), None
-    except ValueError:
-        return None, "The review-by date must be a real date, such as 2027-01-31"
-
-
 def clean_statement_content(
     *,
     title: Any,
@@ -363,17 +335,6 @@ def clean_note(value: Any, field_name: str, limit: int = REASON_MAX) -> tuple[st
 
 
 # --- state ------------------------------------------------------------------------------------
-
-
-def london_date(now: datetime) -> date:
-    """The date in London at ``now``."""
-    return now.astimezone(LONDON).date()
-
-
-def review_is_due(review_by: date | None, now: datetime) -> bool:
-    """Past its review-by date: the London date at ``now`` is after it. On the date itself the
-    statement still holds (until midnight in London)."""
-    return review_by is not None and london_date(now) > review_by
 
 
 @dataclass(frozen=True)
@@ -531,75 +492,6 @@ def may_use(statement: StatementState, now: datetime, field_name: str = "stateme
     return ALLOWED
 
 
-def may_publish(statement: StatementState, actor: Actor, now: datetime) -> Decision:
-    """Any member of staff publishes an approved, current statement with on-the-record words
-    in the newsroom, provided the approval covers exactly its content. Once withdrawn, it is
-    not published again."""
-    if actor.role not in STAFF_ROLES:
-        return signoff.not_you("Only press office staff can publish statements")
-    if statement.publication == "published":
-        return signoff.refused("This statement is already published in the newsroom")
-    if statement.publication == "withdrawn":
-        return signoff.refused(
-            "This statement was withdrawn from the newsroom; it can't be published again"
-        )
-    status = statement.status(now)
-    if status == "needs_review":
-        return signoff.refused(
-            "This statement is past its review-by date and needs review: it can't be published "
-            "until it is approved again"
-        )
-    if status != "approved":
-        return signoff.refused(
-            f"Only an approved statement can be published; this statement is {_label(status)}"
-        )
-    if not statement.on_the_record:
-        return signoff.refused(
-            "Only the on-the-record statement is published: add it, with its spokesperson, "
-            "and have it approved"
-        )
-    return signoff.approved_content_unchanged(statement.approved_hash, statement.content_hash)
-
-
-def may_withdraw(
-    statement: StatementState, actor: Actor, now: datetime, reason: str | None
-) -> Decision:
-    """An approver takes a published statement out of the newsroom, giving a public reason."""
-    if statement.publication != "published":
-        return signoff.refused("Only a statement published in the newsroom can be withdrawn")
-    if actor.role not in SIGN_OFF_ROLES:
-        return signoff.not_you("Only an approver or an admin can withdraw a statement")
-    if not (reason or "").strip():
-        return signoff.invalid(
-            "reason",
-            "Give the reason for withdrawing it: readers will see it on the statement's page",
-        )
-    return ALLOWED
-
-
-def publishes_on_approval(statement: StatementState) -> bool:
-    """Whether approving the statement also puts the approved words on its newsroom page: it is
-    published (not withdrawn), so the public has been seeing the last approved version."""
-    return statement.publication == "published"
-
-
-@dataclass(frozen=True)
-class StatementPublication:
-    """A statement's publication, as ``domain.visibility`` reads it (the release rules)."""
-
-    state: str
-    public_revision_id: int | None
-    embargo_until: datetime | None = None
-
-
-def publication_facts(
-    publication: str | None, public_revision_id: int | None
-) -> StatementPublication:
-    """The facts ``domain.visibility.is_public`` and ``is_listed`` decide on for a statement:
-    a statement never published is, for the public, a draft."""
-    return StatementPublication(publication or "draft", public_revision_id)
-
-
 def available_actions(statement: StatementState, actor: Actor, now: datetime) -> list[str]:
     """The actions this person could take now, for the buttons on the statement page."""
     offered = []
@@ -613,8 +505,4 @@ def available_actions(statement: StatementState, actor: Actor, now: datetime) ->
         offered.append("request_changes")
     if may_retire(statement, actor, now, "-"):
         offered.append("retire")
-    if may_publish(statement, actor, now):
-        offered.append("publish")
-    if may_withdraw(statement, actor, now, "-"):
-        offered.append("withdraw")
     return offered

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from pressoffice.domain import statements as rules
+from pressoffice.domain import statement_publication as publishing
 from pressoffice.domain import visibility
 from pressoffice.extensions import db
 from pressoffice.models import Statement, StatementEvent
@@ -183,7 +183,7 @@ def test_the_public_clause_agrees_with_the_visibility_rules_in_every_publication
         by_rule = {
             s.id
             for s in db.session.scalars(sa.select(Statement))
-            if rule(rules.publication_facts(s.publication, s.public_revision_id), LATER)
+            if rule(publishing.publication_facts(s.publication, s.public_revision_id), LATER)
         }
         assert by_sql == by_rule
         assert by_sql == ({published.id} if listed_only else {published.id, withdrawn.id})

@@ -17,7 +17,8 @@ from sqlalchemy.orm import joinedload
 from ... import clock
 from ...domain import visibility
 from ...domain.render import attribution
-from ...domain.statements import content_from_stored, publication_facts
+from ...domain.statement_publication import publication_facts
+from ...domain.statements import content_from_stored
 from ...extensions import db
 from ...models import Release, Statement
 from ..errors import NotFound

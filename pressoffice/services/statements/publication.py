@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from ... import clock
 from ...domain import signoff
+from ...domain import statement_publication as publishing
 from ...domain import statements as rules
 from ...domain.content import slug_base, slug_candidates
 from ...extensions import db
@@ -77,7 +78,7 @@ def publish_statement(
     record = lock_statement(statement)
     expect_version(record, expected_version, required=False, prompt="")
     latest = latest_revision(record)
-    refuse_unless(rules.may_publish(facts(record, latest), who, now))
+    refuse_unless(publishing.may_publish(facts(record, latest), who, now))
     revision = approved_revision(record)
     if revision is None or revision.id != latest.id:
         # The approval must name the latest revision itself, not only words equal to it.
@@ -118,7 +119,7 @@ def withdraw_statement(
     text, errors = rules.clean_note(reason, "reason", rules.REASON_MAX)
     if errors:
         raise ValidationFailed(errors)
-    refuse_unless(rules.may_withdraw(facts(record), who, now, text))
+    refuse_unless(publishing.may_withdraw(facts(record), who, now, text))
     record.publication = "withdrawn"
     record.withdrawn_at = now
     record.withdrawal_reason = text
@@ -130,7 +131,7 @@ def withdraw_statement(
 def show_approved_to_public(record: Statement, revision: StatementRevision, actor, now) -> None:
     """Inside an approval's unit of work: a published statement's page now shows the revision
     just approved (the words the public saw until then stay on the timeline and revisions)."""
-    if not rules.publishes_on_approval(facts(record, revision)):
+    if not publishing.publishes_on_approval(facts(record, revision)):
         return
     if record.public_revision_id == revision.id:
         return

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from ... import clock
+from ...domain import statement_publication as publishing
 from ...domain import statements as rules
 from ...extensions import db
 from ...models import Enquiry, Statement, StatementEvent, StatementRevision, User
@@ -54,7 +55,10 @@ def statement_status(statement: Statement, now: datetime | None = None) -> str:
 def statement_actions(statement: Statement, user: User, now: datetime | None = None) -> list[str]:
     """The buttons this person is offered on the statement page."""
     now = clock.instant(now)
-    return rules.available_actions(facts(statement), acting_staff(user), now)
+    current, who = facts(statement), acting_staff(user)
+    return rules.available_actions(current, who, now) + publishing.publication_actions(
+        current, who, now
+    )
 
 
 def list_statements(
