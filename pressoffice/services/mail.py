@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
@@ -26,6 +27,20 @@ def mail_configured(config: Mapping[str, Any] | None = None) -> bool:
     """True when an SMTP server is configured (``SMTP_HOST``)."""
     config = config if config is not None else current_app.config
     return bool(config.get("SMTP_HOST"))
+
+
+@contextmanager
+def smtp_session(config: Mapping[str, Any]) -> Iterator[smtplib.SMTP]:
+    """A connection to the office's SMTP server, with STARTTLS and a login when the settings
+    ask for them; closed (QUIT) at the end."""
+    with smtplib.SMTP(
+        config["SMTP_HOST"], int(config.get("SMTP_PORT") or 25), timeout=SEND_TIMEOUT_SECONDS
+    ) as smtp:
+        if config.get("SMTP_STARTTLS"):
+            smtp.starttls(context=ssl.create_default_context())
+        if config.get("SMTP_USERNAME"):
+            smtp.login(config["SMTP_USERNAME"], config.get("SMTP_PASSWORD") or "")
+        yield smtp
 
 
 def send_message(
@@ -46,13 +61,7 @@ def send_message(
     message["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2] or None)
     message.set_content(body)
     try:
-        with smtplib.SMTP(
-            config["SMTP_HOST"], int(config.get("SMTP_PORT") or 25), timeout=SEND_TIMEOUT_SECONDS
-        ) as smtp:
-            if config.get("SMTP_STARTTLS"):
-                smtp.starttls(context=ssl.create_default_context())
-            if config.get("SMTP_USERNAME"):
-                smtp.login(config["SMTP_USERNAME"], config.get("SMTP_PASSWORD") or "")
+        with smtp_session(config) as smtp:
             smtp.send_message(message)
     except (OSError, smtplib.SMTPException) as problem:
         current_app.logger.warning("Could not email %s: %s", to_address, problem)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 import smtplib
-import ssl
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from email import policy
@@ -30,7 +29,7 @@ from flask import current_app
 from .. import clock
 from ..extensions import db
 from ..models import Contact, DistributionRecipient, OutboxMessage
-from .mail import SEND_TIMEOUT_SECONDS
+from .mail import smtp_session
 from .outbox_delivery import Claimed, Refusal, _said, backoff
 from .unit_of_work import unit_of_work
 
@@ -97,20 +96,7 @@ def claim_batch(ids: Sequence[int], now: datetime | None = None) -> list[Claimed
         .order_by(OutboxMessage.id)
         .execution_options(populate_existing=True)
     ).all()
-    return [
-        Claimed(
-            id=row.id,
-            attempt=row.attempts,
-            to_name=row.to_name,
-            to_address=row.to_address,
-            subject=row.subject,
-            body_text=row.body_text,
-            body_html=row.body_html,
-            headers=dict(row.headers or {}),
-            message_id=row.message_id,
-        )
-        for row in rows
-    ]
+    return [Claimed.of(row) for row in rows]
 
 
 @unit_of_work
@@ -195,13 +181,7 @@ def transmit_batch(claims: Sequence[Claimed], config, now: datetime):
     when accepted). A connection lost half way refuses the rest, for a later try."""
     outcomes: list[tuple[Claimed, Refusal | None]] = []
     try:
-        with smtplib.SMTP(
-            config["SMTP_HOST"], int(config.get("SMTP_PORT") or 25), timeout=SEND_TIMEOUT_SECONDS
-        ) as smtp:
-            if config.get("SMTP_STARTTLS"):
-                smtp.starttls(context=ssl.create_default_context())
-            if config.get("SMTP_USERNAME"):
-                smtp.login(config["SMTP_USERNAME"], config.get("SMTP_PASSWORD") or "")
+        with smtp_session(config) as smtp:
             for claim in claims:
                 try:
                     sender, message = compose_fast(claim, config, now)

@@ -19,7 +19,6 @@ mail system (or a reader) recognises it as the same message.
 from __future__ import annotations
 
 import smtplib
-import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,7 +32,7 @@ from flask import current_app
 from .. import clock
 from ..extensions import db
 from ..models import OutboxMessage
-from .mail import SEND_TIMEOUT_SECONDS
+from .mail import smtp_session
 from .outbox import hand_to_queue_after_commit
 from .unit_of_work import unit_of_work
 
@@ -54,6 +53,21 @@ class Claimed:
     body_html: str | None
     headers: dict[str, str]
     message_id: str
+
+    @classmethod
+    def of(cls, row: OutboxMessage) -> Claimed:
+        """What a worker needs of a row it has just claimed."""
+        return cls(
+            id=row.id,
+            attempt=row.attempts,
+            to_name=row.to_name,
+            to_address=row.to_address,
+            subject=row.subject,
+            body_text=row.body_text,
+            body_html=row.body_html,
+            headers=dict(row.headers or {}),
+            message_id=row.message_id,
+        )
 
 
 @dataclass(frozen=True)
@@ -90,18 +104,7 @@ def claim_message(message_id: int, now: datetime | None = None) -> Claimed | Non
     )
     if taken.rowcount != 1:
         return None
-    row = db.session.get(OutboxMessage, message_id, populate_existing=True)
-    return Claimed(
-        id=row.id,
-        attempt=row.attempts,
-        to_name=row.to_name,
-        to_address=row.to_address,
-        subject=row.subject,
-        body_text=row.body_text,
-        body_html=row.body_html,
-        headers=dict(row.headers or {}),
-        message_id=row.message_id,
-    )
+    return Claimed.of(db.session.get(OutboxMessage, message_id, populate_existing=True))
 
 
 def _still_ours(message_id: int, attempt: int):
@@ -176,13 +179,7 @@ def transmit(message: EmailMessage, config: Mapping[str, Any]) -> Refusal | None
     """Hand the message to the SMTP server. None once the server accepted it; otherwise the
     refusal with the server's own code and words (5xx: permanent)."""
     try:
-        with smtplib.SMTP(
-            config["SMTP_HOST"], int(config.get("SMTP_PORT") or 25), timeout=SEND_TIMEOUT_SECONDS
-        ) as smtp:
-            if config.get("SMTP_STARTTLS"):
-                smtp.starttls(context=ssl.create_default_context())
-            if config.get("SMTP_USERNAME"):
-                smtp.login(config["SMTP_USERNAME"], config.get("SMTP_PASSWORD") or "")
+        with smtp_session(config) as smtp:
             smtp.send_message(message)
     except smtplib.SMTPRecipientsRefused as problem:
         code, words = next(iter(problem.recipients.values()))
