@@ -16,7 +16,7 @@ from wtforms.fields import FormField
 
 from .. import clock
 from ..auth import staff_required
-from ..domain import workflow
+from ..domain import release_page, workflow
 from ..domain.render import attribution, render_release
 from ..forms import (
     LIST_LIMIT,
@@ -189,7 +189,7 @@ def _editor_page(release, form, *, errors=None, announcement=None, action=None, 
             announced_verb=action.verb if action else None,
             list_limit=LIST_LIMIT,
             status=shown,
-            save_label=workflow.what_saving_does(shown) if shown else "Save",
+            save_label=release_page.what_saving_does(shown) if shown else "Save",
             states=workflow.STATE_LABELS,
         ),
         status,
@@ -297,7 +297,7 @@ def _conflict_page(release_id: int, form: ReleaseForm, stale: StaleVersion):
             announcement=None,
             list_limit=LIST_LIMIT,
             status=releases.release_status(release),
-            save_label=workflow.what_saving_does(releases.release_status(release)),
+            save_label=release_page.what_saving_does(releases.release_status(release)),
             states=workflow.STATE_LABELS,
         ),
         409,

@@ -127,7 +127,7 @@ def test_a_role_change_ends_the_users_sessions(app, client, officer, admin):
     response = client.get("/staff")
     sign_in_page(response)
     login(client, officer)
-    assert "(approver)" in client.get("/staff").get_data(as_text=True)
+    assert "(Approver)" in client.get("/staff").get_data(as_text=True)
 
 
 def test_deactivation_ends_a_remembered_sign_in(app, client, officer, admin):

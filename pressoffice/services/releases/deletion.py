@@ -6,8 +6,10 @@ goes with its revisions, timeline and files; the fact that it existed is kept in
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import sqlalchemy as sa
+from flask import current_app
 
 from ... import clock
 from ...domain import workflow
@@ -66,8 +68,6 @@ def delete_draft(
     (number, headline, author, who deleted it and when), unlinks rows elsewhere that named it,
     and deletes the release with its revisions, timeline, quote sign-off requests and files.
     """
-    from ..attachments import stored_path
-
     now = clock.instant(now)
     who = acting_staff(actor)
     release = lock_release(release)
@@ -85,7 +85,9 @@ def delete_draft(
     )
     db.session.add(kept)
     stored = db.session.scalars(sa.select(Attachment).where(Attachment.release_id == release.id))
-    files = [stored_path(attachment) for attachment in stored]
+    # Where services.attachments keeps the bytes (not imported: it imports the release services).
+    folder = Path(current_app.config["ATTACHMENT_DIR"])
+    files = [folder / attachment.storage_key for attachment in stored]
     release_id = release.id
     _unlink_references(release_id)
     db.session.flush()

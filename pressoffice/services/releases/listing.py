@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from ... import clock
-from ...domain import workflow
+from ...domain import release_page, workflow
 from ...domain.visibility import computed_status
 from ...extensions import db
 from ...models import Release, User
@@ -78,11 +78,11 @@ class ReleaseTasks:
 
     display_status: str
     next_step: str
-    options: list[workflow.ActionOption]
+    options: list[release_page.ActionOption]
     # Quotes still waiting for their speakers, in words (approving past them needs a reason).
     quotes_waiting: tuple[str, ...]
 
-    def option(self, action: str) -> workflow.ActionOption | None:
+    def option(self, action: str) -> release_page.ActionOption | None:
         """The option for ``action``, when the page offers it at all."""
         return next((o for o in self.options if o.action == action), None)
 
@@ -92,7 +92,7 @@ class ReleaseTasks:
         return option is not None and option.allowed
 
     @property
-    def refused(self) -> list[workflow.ActionOption]:
+    def refused(self) -> list[release_page.ActionOption]:
         """The actions of this status this person cannot take now, each with its reason."""
         return [o for o in self.options if not o.allowed]
 
@@ -109,8 +109,8 @@ def release_tasks(release: Release, actor: User, now: datetime | None = None) ->
     who = acting_staff(actor)
     return ReleaseTasks(
         display_status=workflow.display_status(facts, now),
-        next_step=workflow.next_step(facts, who, now),
-        options=workflow.release_options(facts, who, now),
+        next_step=release_page.next_step(facts, who, now),
+        options=release_page.release_options(facts, who, now),
         quotes_waiting=facts.quotes_awaiting_signoff,
     )
 
