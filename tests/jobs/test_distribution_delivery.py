@@ -108,3 +108,23 @@ def test_a_server_refusal_is_shown_with_its_reason(media_list, officer, smtp_ser
     [(_name, _email, reason)] = progress.failures
     assert "Mailbox unavailable" in reason
     assert progress.status == "sent with failures"
+
+
+def test_sending_a_distribution_keeps_the_public_pages_kept(
+    media_list, officer, smtp_server, queue, clock
+):
+    """Thousands of outbox and contact rows are written as the embargo lifts, just when
+    journalists open the release: none of them is something a public page shows."""
+    from pressoffice.services.public_freshness import public_change_token
+
+    release = create_release(state="scheduled", author=officer, embargo_until=EMBARGO)
+    distributions.create_distribution(
+        release.id, actor=officer, list_ids=[media_list], kind="on_publication"
+    )
+    queue.run()
+    clock.set(EMBARGO)
+    before = public_change_token()
+    enqueue_batch([m.id for m in outbox()], None)
+    queue.run()
+    assert media(smtp_server) == ["amy@echo.example", "ben@echo.example"]
+    assert public_change_token() == before
