@@ -67,21 +67,28 @@ class Plan:
     to_send: tuple
     skipped_do_not_contact: tuple
     duplicates: int
+    already_sent: int = 0
 
 
-def choose_recipients(contacts: Iterable[ContactFacts]) -> Plan:
+def choose_recipients(
+    contacts: Iterable[ContactFacts], already: frozenset[int] | set[int] = frozenset()
+) -> Plan:
     """Each contact once, by email address in any case, in the order given; do-not-contact
-    (and anonymised) contacts are skipped, and counted so the office can see it."""
+    (and anonymised) contacts are skipped, and counted so the office can see it; contacts in
+    ``already`` (sent this release in this way before) are left out, and counted."""
     seen: set[str] = set()
-    to_send, skipped, duplicates = [], [], 0
+    to_send, skipped, duplicates, repeats = [], [], 0, 0
     for contact in contacts:
+        if contact.id in already:
+            repeats += 1
+            continue
         key = (contact.email or "").strip().casefold() or f"id:{contact.id}"
         if key in seen:
             duplicates += 1
             continue
         seen.add(key)
         (to_send if may_contact(contact) else skipped).append(contact)
-    return Plan(tuple(to_send), tuple(skipped), duplicates)
+    return Plan(tuple(to_send), tuple(skipped), duplicates, repeats)
 
 
 def may_distribute(

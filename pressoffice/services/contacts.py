@@ -21,6 +21,7 @@ from ..domain import contacts as rules
 from ..domain.input_rules import written_out_of_range
 from ..extensions import db
 from ..models import Contact, ContactEvent, ContactListMember, User
+from . import distribution_records
 from .errors import NotFound, ValidationFailed, WrongState
 from .paging import Page
 from .text_search import contains
@@ -355,6 +356,7 @@ def _anonymise(*, now: datetime, months: int) -> ContactAnonymiseResult:
                 updated_at=now,
             )
         )
+        distribution_records.forget_contacts(chunk, rules.REMOVED_NAME)
         db.session.add_all(
             ContactEvent(contact_id=cid, action="anonymised", created_at=now) for cid in chunk
         )

@@ -5,13 +5,16 @@ lock (making or following a distribution)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
 
 from ..domain import distribution as rules
 from ..domain import links
+from ..domain.links import embargo_banner
 from ..extensions import db
 from ..models import (
     Contact,
@@ -216,6 +219,65 @@ def _embargoed_copies(
     return holders, letters
 
 
+_BANNER = re.compile(r"EMBARGOED UNTIL [^\n]*\(UK time\)")
+
+
+def follow_embargo(distribution: Distribution, release: Release, now: datetime) -> int:
+    """The embargo of a release whose embargoed copies went out has moved: copies still to go
+    say the new embargo, and each journalist already sent a copy is told by a short note (their
+    link still works and shows the embargo as it is now). Answers how many were told."""
+    banner = embargo_banner(release.embargo_until)
+    rows = db.session.execute(
+        sa.select(
+            OutboxMessage.id,
+            OutboxMessage.status,
+            OutboxMessage.body_text,
+            OutboxMessage.to_name,
+            OutboxMessage.to_address,
+            OutboxMessage.distribution_recipient_id,
+        ).where(
+            OutboxMessage.id.in_(
+                sa.select(DistributionRecipient.outbox_message_id).where(
+                    DistributionRecipient.distribution_id == distribution.id
+                )
+            ),
+            OutboxMessage.status.in_(("queued", "sending", "sent")),
+        )
+    ).all()
+    stale = [row for row in rows if (found := _BANNER.search(row.body_text)) and found[0] != banner]
+    for row in stale:
+        if row.status == "queued":
+            db.session.execute(
+                sa.update(OutboxMessage)
+                .where(OutboxMessage.id == row.id, OutboxMessage.status == "queued")
+                .values(body_text=_BANNER.sub(banner, row.body_text))
+                .execution_options(synchronize_session=False)
+            )
+    told = [row for row in stale if row.status != "queued"]
+    office = current_app.config.get("PRESS_OFFICE_NAME") or "The press office"
+    queue_emails(
+        [
+            message_values(
+                kind="distribution",
+                to_name=row.to_name,
+                to_address=row.to_address,
+                subject=f"Embargo moved: {release.title}",
+                text=(
+                    f"Dear {row.to_name},\n\n{office} sent you an embargoed copy of\n\n"
+                    f"{release.title}\n\nThe embargo has moved. It is now:\n\n{banner}\n\n"
+                    "Your personal link still works and shows the release under the new "
+                    "embargo. Nothing in it may be published before then.\n"
+                ),
+                distribution_recipient_id=row.distribution_recipient_id,
+                now=now,
+            )
+            for row in told
+        ],
+        None,
+    )
+    return len(told)
+
+
 def why_cancelled(state: str) -> str:
     """Why a release's distribution stops, from the state the release is in now."""
     return {
@@ -239,3 +301,47 @@ def cancel(distribution: Distribution, release: Release, now: datetime, reason: 
     distribution.cancelled_at = now
     distribution.cancel_reason = reason
     record_event(release, None, "distribution_cancelled", now, comment=reason)
+
+
+def forget_contacts(contact_ids: Sequence[int], removed_name: str) -> None:
+    """Inside the anonymisation's unit of work: what was sent to these contacts keeps no name,
+    address or words of theirs (their places in distributions, their outbox messages, the
+    embargoed links they were given); anything still queued for them is cancelled."""
+    ids = list(contact_ids)
+    recipients = sa.select(DistributionRecipient.id).where(
+        DistributionRecipient.contact_id.in_(ids)
+    )
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.distribution_recipient_id.in_(recipients))
+        .values(
+            to_name=removed_name,
+            to_address="",
+            body_text="(Removed with the contact's details.)",
+            body_html=None,
+            headers={},
+            status=sa.case(
+                (OutboxMessage.status.in_(("queued", "sending")), "cancelled"),
+                else_=OutboxMessage.status,
+            ),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        sa.update(EmbargoRecipient)
+        .where(
+            EmbargoRecipient.id.in_(
+                sa.select(DistributionRecipient.embargo_recipient_id).where(
+                    DistributionRecipient.contact_id.in_(ids)
+                )
+            )
+        )
+        .values(name=removed_name, email="", outlet="")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        sa.update(DistributionRecipient)
+        .where(DistributionRecipient.contact_id.in_(ids))
+        .values(name=removed_name, email="", outlet="", unsubscribe_hash=None)
+        .execution_options(synchronize_session=False)
+    )

@@ -87,13 +87,12 @@ def _list_ids(value: Any) -> list[int]:
         raise ValidationFailed({"list_ids": f"Choose at most {rules.LISTS_MAX} lists"})
     ids = []
     for item in value:
-        try:
-            number = int(item)
-        except (TypeError, ValueError):
-            raise ValidationFailed({"list_ids": "Lists are named by their numbers"}) from None
-        if isinstance(item, bool) or number < 1 or number > 2**31:
+        # A number, or a form's digits: not 1.5, not true, nothing a database integer can't hold.
+        if isinstance(item, str) and item.isdigit() and len(item) < 11:
+            item = int(item)
+        if not isinstance(item, int) or isinstance(item, bool) or not 0 < item < 2**31:
             raise ValidationFailed({"list_ids": "Lists are named by their numbers"})
-        ids.append(number)
+        ids.append(item)
     return list(dict.fromkeys(ids))
 
 
@@ -129,8 +128,13 @@ def create_distribution(
         .where(ContactListMember.list_id.in_(ids))
         .order_by(Contact.name, Contact.id)
     ).all()
-    plan = rules.choose_recipients(contacts)
+    already = _already_sent(release.id, kind)
+    plan = rules.choose_recipients(contacts, already=already)
     if not plan.to_send:
+        if plan.already_sent:
+            raise ValidationFailed(
+                {"list_ids": "Everyone on these lists has already been sent this release"}
+            )
         raise ValidationFailed(
             {"list_ids": "Nobody on these lists can be sent anything (empty, or do not contact)"}
         )
@@ -157,6 +161,25 @@ def create_distribution(
     records.skip(distribution, plan.skipped_do_not_contact)
     db.session.flush()
     return _progress(distribution, now)
+
+
+def _already_sent(release_id: int, kind: str) -> set[int]:
+    """The contacts who have a message of this kind for this release that has gone or is still
+    to go: a second distribution (a form sent twice, a retried request, an overlapping list)
+    does not write to them again."""
+    return set(
+        db.session.scalars(
+            sa.select(DistributionRecipient.contact_id)
+            .join(Distribution, Distribution.id == DistributionRecipient.distribution_id)
+            .join(OutboxMessage, OutboxMessage.id == DistributionRecipient.outbox_message_id)
+            .where(
+                Distribution.release_id == release_id,
+                Distribution.kind == kind,
+                OutboxMessage.status.in_(("queued", "sending", "sent")),
+                DistributionRecipient.contact_id.is_not(None),
+            )
+        )
+    )
 
 
 def _describe(kind: str, names: list[str], count: int, send_at: datetime, now: datetime) -> str:
@@ -195,6 +218,8 @@ def follow_release(release: Release, now: datetime) -> None:
             records.cancel(distribution, release, now, records.why_cancelled(release.state))
         elif answer == rules.WAIT and later != distribution.send_at:
             records.move(distribution, later, now)
+        elif distribution.kind == rules.EMBARGOED_COPY:
+            records.follow_embargo(distribution, release, now)
         elif answer == rules.SEND and distribution.send_at > now:
             records.move(distribution, now, now)
 

@@ -13,7 +13,6 @@ claimed only once due. A batch that runs a moment early asks to run again at the
 
 from __future__ import annotations
 
-import re
 import smtplib
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
@@ -28,26 +27,18 @@ from flask import current_app
 
 from .. import clock
 from ..extensions import db
-from ..models import Contact, DistributionRecipient, OutboxMessage
-from .mail import smtp_session
-from .outbox_delivery import Claimed, Refusal, _said, backoff
+from ..models import OutboxMessage
+from .mail import SEND_TIMEOUT_SECONDS, smtp_session
+from .outbox_delivery import (
+    Claimed,
+    Refusal,
+    _said,
+    backoff,
+    cancel_for_do_not_contact,
+    due_for_sending,
+    sent_values,
+)
 from .unit_of_work import unit_of_work
-
-# A personal embargoed link in a message: once the message has gone, the outbox keeps the
-# words but not the link, so that, as everywhere else, a copy of the database opens nothing.
-_PERSONAL_LINK = re.compile(r"(/preview/)[A-Za-z0-9_-]{43}")
-
-
-def without_links(text: str) -> str:
-    """The message's words with each personal embargoed link's secret taken out."""
-    return _PERSONAL_LINK.sub(r"\1(personal link: not kept after sending)", text)
-
-
-def _due(now: datetime):
-    return sa.or_(
-        sa.and_(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now),
-        sa.and_(OutboxMessage.status == "sending", OutboxMessage.lease_until < now),
-    )
 
 
 @unit_of_work
@@ -56,34 +47,15 @@ def claim_batch(ids: Sequence[int], now: datetime | None = None) -> list[Claimed
     contact now marked do not contact (or removed) are cancelled, not taken."""
     now = clock.instant(now)
     ids = list(ids)
-    refused = db.session.scalars(
-        sa.select(OutboxMessage.id)
-        .join(
-            DistributionRecipient,
-            DistributionRecipient.id == OutboxMessage.distribution_recipient_id,
-        )
-        .outerjoin(Contact, Contact.id == DistributionRecipient.contact_id)
-        .where(
-            OutboxMessage.id.in_(ids),
-            _due(now),
-            sa.or_(
-                Contact.id.is_(None),
-                Contact.do_not_contact.is_(True),
-                Contact.anonymised_at.is_not(None),
-            ),
-        )
-    ).all()
-    if refused:
-        db.session.execute(
-            sa.update(OutboxMessage)
-            .where(OutboxMessage.id.in_(refused))
-            .values(status="cancelled", lease_until=None, last_error="Do not contact")
-            .execution_options(synchronize_session=False)
-        )
-    lease = now + timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
+    cancel_for_do_not_contact(ids, now)
+    # The lease covers the whole batch, however slow the server: each message may take up to
+    # the send timeout, and no row is recorded before the batch ends, so the sweep must not
+    # take over a row the batch may already have sent.
+    seconds = current_app.config["OUTBOX_LEASE_SECONDS"] + len(ids) * SEND_TIMEOUT_SECONDS
+    lease = now + timedelta(seconds=seconds)
     taken = db.session.scalars(
         sa.update(OutboxMessage)
-        .where(OutboxMessage.id.in_(ids), _due(now))
+        .where(OutboxMessage.id.in_(ids), due_for_sending(now))
         .values(status="sending", lease_until=lease, attempts=OutboxMessage.attempts + 1)
         .returning(OutboxMessage.id)
         .execution_options(synchronize_session=False)
@@ -117,10 +89,7 @@ def record_outcomes(
             OutboxMessage.attempts == claim.attempt,
         )
         if refusal is None:
-            values = {"status": "sent", "sent_at": now, "lease_until": None}
-            kept = without_links(claim.body_text)
-            if kept != claim.body_text:
-                values["body_text"] = kept
+            values = sent_values(claim, now)
         elif refusal.permanent or claim.attempt >= config["OUTBOX_MAX_ATTEMPTS"]:
             values = {"status": "failed", "last_error": refusal.reason[:2000], "lease_until": None}
         else:

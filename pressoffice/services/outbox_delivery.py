@@ -18,8 +18,9 @@ mail system (or a reader) recognises it as the same message.
 
 from __future__ import annotations
 
+import re
 import smtplib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -31,7 +32,7 @@ from flask import current_app
 
 from .. import clock
 from ..extensions import db
-from ..models import OutboxMessage
+from ..models import Contact, DistributionRecipient, OutboxMessage
 from .mail import smtp_session
 from .outbox import hand_to_queue_after_commit
 from .unit_of_work import unit_of_work
@@ -83,22 +84,81 @@ def backoff(attempt: int, base_seconds: int) -> timedelta:
     return min(timedelta(seconds=base_seconds * 2 ** max(attempt - 1, 0)), MAX_BACKOFF)
 
 
+def due_for_sending(now: datetime):
+    """SQL: a row a worker may take now: queued and due, or sending past its worker's lease."""
+    return sa.or_(
+        sa.and_(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now),
+        sa.and_(OutboxMessage.status == "sending", OutboxMessage.lease_until < now),
+    )
+
+
+def cancel_for_do_not_contact(ids: Sequence[int], now: datetime) -> int:
+    """Inside the claim's unit of work: cancel the due rows among ``ids`` that are messages to
+    a media contact who may no longer be contacted (do not contact, removed), whichever path
+    sends them, so that do-not-contact wins up to the last moment. Answers how many."""
+    refused = db.session.scalars(
+        sa.select(OutboxMessage.id)
+        .join(
+            DistributionRecipient,
+            DistributionRecipient.id == OutboxMessage.distribution_recipient_id,
+        )
+        .outerjoin(Contact, Contact.id == DistributionRecipient.contact_id)
+        .where(
+            OutboxMessage.id.in_(list(ids)),
+            due_for_sending(now),
+            sa.or_(
+                Contact.id.is_(None),
+                Contact.do_not_contact.is_(True),
+                Contact.anonymised_at.is_not(None),
+            ),
+        )
+    ).all()
+    if refused:
+        db.session.execute(
+            sa.update(OutboxMessage)
+            .where(OutboxMessage.id.in_(refused))
+            .values(status="cancelled", lease_until=None, last_error="Do not contact")
+            .execution_options(synchronize_session=False)
+        )
+    return len(refused)
+
+
+# Secrets a sent message carries that the outbox does not keep once it has gone: a personal
+# embargoed link and a one-click unsubscribe link. As everywhere else, a copy of the database
+# then opens nothing.
+_SECRET_LINK = re.compile(r"(/(?:preview|unsubscribe)/)[A-Za-z0-9_-]{43}")
+
+
+def without_secrets(text: str) -> str:
+    """The message's words with the secret of each personal link taken out."""
+    return _SECRET_LINK.sub(r"\1(link not kept after sending)", text)
+
+
+def sent_values(claim: Claimed, now: datetime) -> dict[str, Any]:
+    """What a row becomes once the server accepted it: sent, without its links' secrets."""
+    values: dict[str, Any] = {"status": "sent", "sent_at": now, "lease_until": None}
+    text = without_secrets(claim.body_text)
+    if text != claim.body_text:
+        values["body_text"] = text
+    headers = {name: without_secrets(value) for name, value in claim.headers.items()}
+    if headers != claim.headers:
+        values["headers"] = headers
+    if claim.body_html and without_secrets(claim.body_html) != claim.body_html:
+        values["body_html"] = without_secrets(claim.body_html)
+    return values
+
+
 @unit_of_work
 def claim_message(message_id: int, now: datetime | None = None) -> Claimed | None:
     """Take the row for sending: a queued row that is due, or a sending row whose worker's
     lease has run out. None when it is not there to take (sent, cancelled, not yet due, or
     another worker holds it)."""
     now = clock.instant(now)
+    cancel_for_do_not_contact([message_id], now)
     lease = now + timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
     taken = db.session.execute(
         sa.update(OutboxMessage)
-        .where(
-            OutboxMessage.id == message_id,
-            sa.or_(
-                sa.and_(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now),
-                sa.and_(OutboxMessage.status == "sending", OutboxMessage.lease_until < now),
-            ),
-        )
+        .where(OutboxMessage.id == message_id, due_for_sending(now))
         .values(status="sending", lease_until=lease, attempts=OutboxMessage.attempts + 1)
         .execution_options(synchronize_session=False)
     )
@@ -123,7 +183,7 @@ def mark_sent(claim: Claimed, now: datetime | None = None) -> bool:
     done = db.session.execute(
         sa.update(OutboxMessage)
         .where(_still_ours(claim.id, claim.attempt))
-        .values(status="sent", sent_at=now, lease_until=None)
+        .values(**sent_values(claim, now))
         .execution_options(synchronize_session=False)
     )
     return done.rowcount == 1

@@ -92,7 +92,7 @@ def test_embargoed_copies_arrive_with_each_contacts_own_link(
     for message in outbox():
         assert message.status == "sent"
         assert not re.search(r"/preview/[A-Za-z0-9_-]{43}", message.body_text)
-        assert "personal link: not kept after sending" in message.body_text
+        assert "link not kept after sending" in message.body_text
 
 
 def test_a_server_refusal_is_shown_with_its_reason(media_list, officer, smtp_server, queue):

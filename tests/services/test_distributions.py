@@ -293,3 +293,75 @@ def test_a_draft_cannot_be_sent_and_embargoed_copies_need_a_schedule(crime_desk,
     )
     assert (made.queued, made.waiting) == (2, 0)
     assert claimable(DEFAULT_NOW) == ["amy@echo.example", "ben@echo.example"]
+
+
+def test_the_same_release_sent_again_to_the_same_list_reaches_each_contact_once(
+    crime_desk, officer
+):
+    """A form sent twice or a retried request: the second distribution writes to nobody twice."""
+    release = create_release(state="published", author=officer)
+    distributions.create_distribution(
+        release.id, actor=officer, list_ids=[crime_desk], kind="on_publication"
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        distributions.create_distribution(
+            release.id, actor=officer, list_ids=[crime_desk], kind="on_publication"
+        )
+    assert "already been sent" in refused.value.fields["list_ids"]
+    more = make_list(
+        "More", [("Amy Archer", "amy@echo.example", False), ("Dan", "dan@x.example", False)]
+    )
+    again = distributions.create_distribution(
+        release.id, actor=officer, list_ids=[more], kind="on_publication"
+    )
+    assert again.recipients == 1
+    assert sorted(m.to_address for m in outbox()) == [
+        "amy@echo.example",
+        "ben@echo.example",
+        "dan@x.example",
+    ]
+
+
+def test_anonymising_a_contact_leaves_nothing_of_them_in_what_was_sent(crime_desk, officer):
+    from pressoffice.services import contacts
+
+    release = create_release(state="scheduled", author=officer, embargo_until=EMBARGO)
+    distributions.create_distribution(
+        release.id, actor=officer, list_ids=[crime_desk], kind="embargoed_copy"
+    )
+    contacts.anonymise_unused(now=DEFAULT_NOW + timedelta(days=3 * 366), older_than_months=24)
+    db.session.expire_all()
+    kept = " ".join(
+        [r.email + r.name for r in db.session.scalars(sa.select(DistributionRecipient))]
+        + [m.to_address + m.to_name + m.body_text for m in outbox()]
+        + [r.email + r.name for r in db.session.scalars(sa.select(EmbargoRecipient))]
+    )
+    assert "amy@echo.example" not in kept and "Amy Archer" not in kept
+    assert {m.status for m in outbox()} == {"cancelled"}
+
+
+def test_a_moved_embargo_is_said_in_copies_still_to_go_and_told_to_those_sent(
+    crime_desk, scheduled, officer
+):
+    distributions.create_distribution(
+        scheduled.id, actor=officer, list_ids=[crime_desk], kind="embargoed_copy"
+    )
+    [amy, ben] = sorted(outbox(), key=lambda m: m.to_address)
+    assert "EMBARGOED UNTIL 11:00" in amy.body_text
+    claim_batch([amy.id])  # Amy's copy is on its way; Ben's is still queued
+    _sent([amy.id])
+    later = EMBARGO + timedelta(hours=4)
+    releases.schedule_release(scheduled.id, actor=officer, embargo_until=later)
+    db.session.expire_all()
+    messages = {(m.to_address, m.subject.split(":")[0]): m for m in outbox()}
+    assert "EMBARGOED UNTIL 15:00" in messages[("ben@echo.example", "Embargoed")].body_text
+    note = messages[("amy@echo.example", "Embargo moved")]
+    assert "EMBARGOED UNTIL 15:00" in note.body_text
+    assert ("ben@echo.example", "Embargo moved") not in messages
+
+
+@unit_of_work
+def _sent(ids):
+    db.session.execute(
+        sa.update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(status="sent")
+    )
