@@ -193,6 +193,8 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     PUBLIC_PAGE_CACHE = "memory"
+    # Tests queue jobs in memory unless they name a shared queue.
+    JOBS_URL = _env("JOBS_URL", "memory://")
 
 
 class ProductionConfig(Config):

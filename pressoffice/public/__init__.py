@@ -39,5 +39,5 @@ def index():
 
 # Feature modules register their routes on ``bp`` when imported.
 from . import contact, newsroom, statements  # noqa: E402,F401
-from . import unsubscribe  # noqa: E402,F401
 from . import calendar  # noqa: E402,F401
+from . import unsubscribe  # noqa: E402,F401

@@ -22,4 +22,3 @@ from . import (  # noqa: E402,F401
 )
 from . import forward_look, release_print  # noqa: E402,F401
 from . import distributions  # noqa: E402,F401
-from . import forward_look, release_print  # noqa: E402,F401
