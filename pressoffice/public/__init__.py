@@ -38,6 +38,10 @@ def index():
 
 
 # Feature modules register their routes on ``bp`` when imported.
-from . import contact, newsroom, statements  # noqa: E402,F401
-from . import calendar  # noqa: E402,F401
-from . import unsubscribe  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    calendar,
+    contact,
+    newsroom,
+    statements,
+    unsubscribe,
+)

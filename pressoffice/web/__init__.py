@@ -11,14 +11,15 @@ from . import (  # noqa: E402,F401
     admin_users,
     contacts,
     dashboard,
+    distributions,
     enquiries,
+    forward_look,
     journalists,
     notifications,
     outbox,
     quote_signoffs,
     recipients,
+    release_print,
     releases,
     statements,
 )
-from . import forward_look, release_print  # noqa: E402,F401
-from . import distributions  # noqa: E402,F401

@@ -174,7 +174,10 @@ def test_a_whole_day_extra_opening_keeps_the_usual_hours_on_a_saturday():
     after = route_for(datetime(2023, 1, 14, 17, 0, tzinfo=UTC), calendar)
 
     assert (before.route, before.reason) == (OUT, "Weekend (Saturday)")
-    assert (during.route, during.reason) == (OFFICE, "Extra opening: Budget weekend (08:30 to 17:00)")
+    assert (during.route, during.reason) == (
+        OFFICE,
+        "Extra opening: Budget weekend (08:30 to 17:00)",
+    )
     assert during.line == OFFICE_LINE
     assert after.route == OUT
 

@@ -92,9 +92,15 @@ def test_a_release_page_shows_every_part_of_the_release_with_the_contact_notes(
     link = article.select_one(".release__links a")
     assert (link.text, link["href"]) == ("Get the report", "https://example.org/report")
     notes = [li.text for li in article.select(".release__note-list li")]
-    assert notes[:2] == ["The inspection took place in August.", "Forces are inspected every year."]
+    assert notes[:2] == [
+        "The inspection took place in August.",
+        "Forces are inspected every year.",
+    ]
     assert len(notes) == 4
-    assert app.config["OFFICE_LINE"] in notes[2] and "08:30 to 17:00 Monday to Friday (UK time)" in notes[2]
+    assert (
+        app.config["OFFICE_LINE"] in notes[2]
+        and "08:30 to 17:00 Monday to Friday (UK time)" in notes[2]
+    )
     assert app.config["OUT_OF_HOURS_LINE"] in notes[3]
 
 
