@@ -1,8 +1,9 @@
 """Browser tests: the real app served on a loopback port, driven by headless Chromium with
 JavaScript switched off, since every page must work without it.
 
-They skip when Chromium or its driver is missing, unless ``PRESSOFFICE_REQUIRE_BROWSER`` is set
-(as CI does), in which case a missing browser is a failure.
+They run on their own, as the race suite does: ``pytest -m browser`` (a plain ``pytest`` skips
+them, to stay quick). They skip when Chromium or its driver is missing, unless
+``PRESSOFFICE_REQUIRE_BROWSER`` is set (as CI does), in which case a missing browser is a failure.
 
 One browser and one server serve the whole run. The server keeps every HTML page it answers, and
 the last test checks them all with the Nu HTML Checker; the journeys' screenshots go into one
@@ -30,9 +31,17 @@ HTML_CHECK = "test_html_validity.py"
 
 
 def pytest_collection_modifyitems(config, items):
+    asked = "browser" in (config.getoption("markexpr") or "") or os.environ.get(
+        "PRESSOFFICE_REQUIRE_BROWSER"
+    )
+    skip = pytest.mark.skip(
+        reason="the browser pass runs on its own, in headless Chromium: pytest -m browser"
+    )
     for item in items:
         if "e2e" in item.nodeid.split("::")[0]:
             item.add_marker(pytest.mark.browser)
+            if not asked:
+                item.add_marker(skip)
     last = [item for item in items if HTML_CHECK in item.nodeid]
     items[:] = [item for item in items if HTML_CHECK not in item.nodeid] + last
 
