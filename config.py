@@ -162,6 +162,9 @@ class Config:
     OUTBOX_RETRY_SECONDS = _seconds("OUTBOX_RETRY_SECONDS", "60")
     # How long a worker's claim on a message lasts; past it the sweep hands the message on.
     OUTBOX_LEASE_SECONDS = _seconds("OUTBOX_LEASE_SECONDS", "120")
+    # A batch of a distribution's messages holds its rows for that, plus this for each message
+    # of the batch: the longest one message may take at the mail server's timeout.
+    OUTBOX_BATCH_SECONDS_PER_MESSAGE = _seconds("OUTBOX_BATCH_SECONDS_PER_MESSAGE", "10")
     # A message still queued this long after its time is queued again by the sweep.
     OUTBOX_SWEEP_GRACE_SECONDS = _seconds("OUTBOX_SWEEP_GRACE_SECONDS", "60")
 

@@ -1,11 +1,12 @@
 """Delivering outbox rows in batches: what a distribution to thousands of contacts needs.
 
-The same three steps as one row's delivery (``outbox_delivery``), each for a whole batch: one
-short unit of work claims every row of the batch that is due (a conditional update, so a row is
-never claimed by two workers), one SMTP connection carries them all, and one unit of work
-records each outcome. A row for a distribution is claimed only while its contact may still be
-contacted: one marked do not contact since is cancelled instead, so do-not-contact wins up to
-the last moment.
+The same three steps as one row's delivery (``outbox_delivery``): one short unit of work claims
+every row of the batch that is due (a conditional update, so a row is never claimed by two
+workers), one SMTP connection carries them all, and each outcome is recorded in its own short
+unit of work as soon as the server has answered, so a worker killed half way leaves only the
+message in flight to be sent again (with the same Message-ID), as for one row. A row for a
+distribution is claimed only while its contact may still be contacted: one marked do not
+contact since is cancelled instead, so do-not-contact wins up to the last moment.
 
 A batch handed to the queue for an instant (the embargo) is never sent before it: rows are
 claimed only once due. A batch that runs a moment early asks to run again at the instant.
@@ -28,7 +29,7 @@ from flask import current_app
 from .. import clock
 from ..extensions import db
 from ..models import OutboxMessage
-from .mail import SEND_TIMEOUT_SECONDS, smtp_session
+from .mail import smtp_session
 from .outbox_delivery import (
     Claimed,
     Refusal,
@@ -49,9 +50,9 @@ def claim_batch(ids: Sequence[int], now: datetime | None = None) -> list[Claimed
     ids = list(ids)
     cancel_for_do_not_contact(ids, now)
     # The lease covers the whole batch, however slow the server: each message may take up to
-    # the send timeout, and no row is recorded before the batch ends, so the sweep must not
-    # take over a row the batch may already have sent.
-    seconds = current_app.config["OUTBOX_LEASE_SECONDS"] + len(ids) * SEND_TIMEOUT_SECONDS
+    # the send timeout, and a row waiting its turn must not be taken over by the sweep.
+    config = current_app.config
+    seconds = config["OUTBOX_LEASE_SECONDS"] + len(ids) * config["OUTBOX_BATCH_SECONDS_PER_MESSAGE"]
     lease = now + timedelta(seconds=seconds)
     taken = db.session.scalars(
         sa.update(OutboxMessage)
@@ -145,46 +146,61 @@ def compose_fast(claim: Claimed, config, now: datetime) -> tuple[str, bytes]:
     return sender, message.as_bytes(policy=_WIRE)
 
 
-def transmit_batch(claims: Sequence[Claimed], config, now: datetime):
-    """Send the claimed messages over one SMTP connection; answers each with its refusal (None
-    when accepted). A connection lost half way refuses the rest, for a later try."""
-    outcomes: list[tuple[Claimed, Refusal | None]] = []
+def transmit_batch(claims: Sequence[Claimed], config, now: datetime, record) -> None:
+    """Send the claimed messages over one SMTP connection, handing each outcome to ``record``
+    (its refusal, or None when accepted) as soon as the server has answered, so that a worker
+    killed half way leaves at most the message in flight unrecorded. A connection lost half
+    way refuses the rest, for a later try."""
+    answered: set[int] = set()
+
+    def note(claim: Claimed, refusal: Refusal | None) -> None:
+        answered.add(claim.id)
+        record(claim, refusal)
+
     try:
         with smtp_session(config) as smtp:
             for claim in claims:
                 try:
                     sender, message = compose_fast(claim, config, now)
                     smtp.sendmail(sender, [claim.to_address], message)
-                    outcomes.append((claim, None))
+                    note(claim, None)
                 except smtplib.SMTPRecipientsRefused as problem:
                     code, words = next(iter(problem.recipients.values()))
-                    outcomes.append((claim, Refusal(_said(code, words), code >= 500)))
+                    note(claim, Refusal(_said(code, words), code >= 500))
                     smtp.rset()
                 except smtplib.SMTPResponseException as problem:
                     said = _said(problem.smtp_code, problem.smtp_error)
-                    outcomes.append((claim, Refusal(said, problem.smtp_code >= 500)))
+                    note(claim, Refusal(said, problem.smtp_code >= 500))
                     if problem.smtp_code == 421:
                         break  # the server is closing the connection
                     smtp.rset()
     except (OSError, smtplib.SMTPException) as problem:
         reason = Refusal(f"Could not reach the mail server: {problem}", permanent=False)
-        done = {claim.id for claim, _ in outcomes}
-        outcomes += [(claim, reason) for claim in claims if claim.id not in done]
-    done = {claim.id for claim, _ in outcomes}
+        for claim in claims:
+            if claim.id not in answered:
+                note(claim, reason)
     lost = Refusal("The mail server closed the connection", permanent=False)
-    outcomes += [(claim, lost) for claim in claims if claim.id not in done]
-    return outcomes
+    for claim in claims:
+        if claim.id not in answered:
+            note(claim, lost)
 
 
 def deliver_batch(ids: Sequence[int]) -> tuple[dict[str, int], list[tuple[int, datetime]]]:
-    """Claim, send and record a batch. Answers the counts, and the rows to hand to the queue
-    again with their instants: those refused for now, and those not due yet (a job that ran a
-    moment before its instant)."""
+    """Claim, send and record a batch, each message's outcome recorded as the server answers
+    it. Answers the counts, and the rows to hand to the queue again with their instants: those
+    refused for now, and those not due yet (a job that ran a moment before its instant)."""
     claims = claim_batch(ids)
-    counts, retries = {"sent": 0, "queued": 0, "failed": 0}, []
+    counts = {"sent": 0, "queued": 0, "failed": 0}
+    retries: list[tuple[int, datetime]] = []
+
+    def record(claim: Claimed, refusal: Refusal | None) -> None:
+        done, again = record_outcomes([(claim, refusal)])
+        for status, count in done.items():
+            counts[status] += count
+        retries.extend(again)
+
     if claims:
-        config = current_app.config
-        counts, retries = record_outcomes(transmit_batch(claims, config, clock.now()))
+        transmit_batch(claims, current_app.config, clock.now(), record)
     retried = {message_id for message_id, _ in retries}
     waiting = db.session.execute(
         sa.select(OutboxMessage.id, OutboxMessage.next_attempt_at).where(

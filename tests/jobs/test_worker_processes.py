@@ -212,3 +212,47 @@ def test_a_message_due_at_an_instant_arrives_from_a_worker_at_that_instant_not_b
     # Never before the instant; soon after it (the scheduler looks every second), with room
     # for a machine busy with other work.
     assert all(0 <= delay < 5 for delay in delays), delays
+
+
+def test_a_worker_killed_mid_distribution_batch_then_restarted_sends_each_contact_one_message(
+    app, smtp_server, sqlite_queue, tmp_path
+):
+    """A distribution goes in batches over one connection, each message recorded as the server
+    accepts it: a worker killed with a message in flight leaves only that one to send again."""
+    from pressoffice.services import distributions, notifications
+    from tests.factories import create_release, make_user
+    from tests.services.test_distributions import make_list
+
+    url, name = sqlite_queue
+    workers = Workers(app, smtp_server.port, url, name, tmp_path)
+    workers.env["OUTBOX_BATCH_SECONDS_PER_MESSAGE"] = "0"
+    count = 40
+    try:
+        with app.app_context():
+            officer = make_user(role="officer")
+            notifications.set_email_choices(officer, [])
+            people = [(f"Reporter {n}", f"reporter{n}@media.example", False) for n in range(count)]
+            media_list = make_list("Everyone", people)
+            release = create_release(state="published", author=officer)
+            huey.flush()  # the staff's notifications of it are not what this is about
+            smtp_server.hold_after(12)
+            distributions.create_distribution(
+                release.id, actor=officer, list_ids=[media_list], kind="on_publication"
+            )
+            victim = workers.start(1)
+            _wait_for(lambda: smtp_server.holding >= 1, 30, "a message in flight")
+            workers.kill(victim)
+            smtp_server.release()
+            workers.start(2)
+            media = lambda: sorted(  # noqa: E731
+                a for a in smtp_server.recipients if a.endswith("@media.example")
+            )
+            _wait_for(lambda: len(set(media())) == count, 40, "every contact's message")
+            time.sleep(1)  # a message sent twice would arrive by now
+    except AssertionError:
+        print(workers.logs())
+        raise
+    finally:
+        smtp_server.release()
+        workers.stop_all()
+    assert media() == sorted(address for _name, address, _dnc in people)
