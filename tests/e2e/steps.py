@@ -105,10 +105,12 @@ def link(browser, text: str):
 
 
 def sign_in(browser, base_url: str, email: str, password: str = DEFAULT_PASSWORD) -> None:
+    """Sign in through the form and wait for the page it leads to: a busy machine must not
+    leave the next step looking at the sign-in page."""
     browser.get(f"{base_url}/sign-in")
     browser.find_element(By.ID, "email").send_keys(email)
     browser.find_element(By.ID, "password").send_keys(password)
-    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
 
 
 def sign_in_as(browser, base_url: str, user) -> None:
