@@ -38,3 +38,15 @@ class Page:
     @property
     def last_index(self) -> int:
         return min(self.page * self.per_page, self.total)
+
+
+def newest_first_page(fetch, before: Any, per_page: int) -> tuple[list, int | None]:
+    """One page of a list read newest first by id (the outbox, notifications): ``fetch(limit,
+    before_id)`` answers the rows; ``before`` is the page's ``?before=`` argument, ignored
+    unless it is a plain number. Answers the page's rows and the ``before`` of the next page
+    (None on the last)."""
+    text = before if isinstance(before, str) else ""
+    before_id = int(text) if text.isdigit() and len(text) <= 10 else None
+    rows = list(fetch(per_page + 1, before_id))
+    page = rows[:per_page]
+    return page, (page[-1].id if len(rows) > per_page else None)

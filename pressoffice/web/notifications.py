@@ -9,6 +9,7 @@ from flask_login import current_user
 from ..auth import staff_required
 from ..services import notifications
 from ..services.errors import ValidationFailed
+from ..services.paging import newest_first_page
 from . import bp
 from .account_forms import ConfirmForm
 
@@ -28,15 +29,17 @@ def _unread_notifications():
 @bp.get("/notifications", endpoint="notifications_index")
 @staff_required
 def notifications_index():
-    before = request.args.get("before", "")
-    before_id = int(before) if before.isdigit() and len(before) <= 10 else None
-    rows = notifications.notifications_for(current_user, limit=PER_PAGE + 1, before_id=before_id)
-    more = len(rows) > PER_PAGE
-    rows = rows[:PER_PAGE]
+    rows, next_before = newest_first_page(
+        lambda limit, before_id: notifications.notifications_for(
+            current_user, limit=limit, before_id=before_id
+        ),
+        request.args.get("before", ""),
+        PER_PAGE,
+    )
     return render_template(
         "notifications/index.html",
         notifications=rows,
-        next_before=rows[-1].id if more else None,
+        next_before=next_before,
         confirm=ConfirmForm(),
     )
 

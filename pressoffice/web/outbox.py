@@ -9,6 +9,7 @@ from flask_login import current_user
 from ..auth import staff_required
 from ..services import outbox
 from ..services.mail import mail_configured
+from ..services.paging import newest_first_page
 from . import bp
 
 PER_PAGE = 50
@@ -17,15 +18,17 @@ PER_PAGE = 50
 @bp.get("/outbox", endpoint="outbox_index")
 @staff_required
 def outbox_index():
-    before = request.args.get("before", "")
-    before_id = int(before) if before.isdigit() and len(before) <= 10 else None
-    messages = outbox.visible_messages(current_user, limit=PER_PAGE + 1, before_id=before_id)
-    more = len(messages) > PER_PAGE
-    messages = messages[:PER_PAGE]
+    messages, next_before = newest_first_page(
+        lambda limit, before_id: outbox.visible_messages(
+            current_user, limit=limit, before_id=before_id
+        ),
+        request.args.get("before", ""),
+        PER_PAGE,
+    )
     return render_template(
         "outbox/index.html",
         messages=messages,
-        next_before=messages[-1].id if more else None,
+        next_before=next_before,
         mail_configured=mail_configured(),
     )
 
