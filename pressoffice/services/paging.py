@@ -46,7 +46,7 @@ def newest_first_page(fetch, before: Any, per_page: int) -> tuple[list, int | No
     unless it is a plain number. Answers the page's rows and the ``before`` of the next page
     (None on the last)."""
     text = before if isinstance(before, str) else ""
-    before_id = int(text) if text.isdigit() and len(text) <= 10 else None
+    before_id = int(text) if text.isascii() and text.isdigit() and len(text) <= 10 else None
     rows = list(fetch(per_page + 1, before_id))
     page = rows[:per_page]
     return page, (page[-1].id if len(rows) > per_page else None)
