@@ -39,6 +39,10 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     if not app.config.get("ATTACHMENT_DIR"):
         app.config["ATTACHMENT_DIR"] = str(Path(app.instance_path) / "attachments")
     config_class.check(app)
+    from .public.front_door import install as install_front_door
+
+    # Inside the proxy fix: the front door sees the scheme and host the visitor asked for.
+    install_front_door(app)
     if app.config["PROXY_HOPS"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

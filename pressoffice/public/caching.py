@@ -30,6 +30,7 @@ from flask_login import current_user
 from .. import clock
 from ..domain.caching import PRIVATE_CACHE_CONTROL, cache_lifetime, public_cache_control
 from ..services.public_freshness import next_embargo_after, public_change_token
+from .front_door import KEPT
 from .page_store import PageStore, StoredPage
 
 _SHARED = "pressoffice.shared_cache"
@@ -118,17 +119,19 @@ def _answer(view, args, kwargs, changes_at, keep, key_args, *, share: bool):
         next_change = changes_at(started) if changes_at else None
         if token is not None:
             response.add_etag()
-            store.put(
-                StoredPage(
-                    key=key,
-                    token=token,
-                    valid_from=started,
-                    valid_until=next_change,
-                    body=response.get_data(),
-                    mimetype=response.mimetype,
-                    etag=response.get_etag()[0],
-                )
+            kept = StoredPage(
+                key=key,
+                token=token,
+                valid_from=started,
+                valid_until=next_change,
+                body=response.get_data(),
+                mimetype=response.mimetype,
+                etag=response.get_etag()[0],
             )
+            store.put(kept)
+    if kept is not None:
+        # The front door answers this address itself from now on, while the page is right.
+        request.environ[KEPT] = (kept, share)
     if not share:
         return response
     lifetime = cache_lifetime(clock.now(), next_change, current_app.config["PUBLIC_CACHE_MAX_AGE"])
