@@ -170,7 +170,7 @@ def _page_key(key_args: tuple[str, ...]) -> str | None:
         return None
     wanted = "&".join(f"{name}={request.args.get(name, '')}" for name in key_args)
     settings = repr([config.get(name) for name in PAGE_SETTINGS])
-    return "|".join((_code_fingerprint(), settings, request.host_url, request.path, wanted))
+    return "|".join((code_fingerprint(), settings, request.host_url, request.path, wanted))
 
 
 def _store() -> PageStore | None:
@@ -189,7 +189,7 @@ def _store() -> PageStore | None:
     return store
 
 
-def _code_fingerprint() -> str:
+def code_fingerprint() -> str:
     """The templates, code and migrations the pages were rendered with: a page kept in the
     shared folder by the version before is not used by the next one."""
     app = current_app._get_current_object()

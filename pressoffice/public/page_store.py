@@ -55,8 +55,9 @@ class StoredPage:
 class PageStore:
     """The pages of one app: memory first, then the shared folder, if any."""
 
-    def __init__(self, folder: str | os.PathLike | None):
+    def __init__(self, folder: str | os.PathLike | None, max_entries: int = MAX_MEMORY_ENTRIES):
         self.folder = Path(folder) if folder else None
+        self.max_entries = max_entries
         self._memory: OrderedDict[str, StoredPage] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -90,7 +91,7 @@ class PageStore:
         with self._lock:
             self._memory[page.key] = page
             self._memory.move_to_end(page.key)
-            while len(self._memory) > MAX_MEMORY_ENTRIES:
+            while len(self._memory) > self.max_entries:
                 self._memory.popitem(last=False)
 
     # --- the shared folder ------------------------------------------------------------------

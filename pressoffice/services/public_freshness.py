@@ -55,8 +55,19 @@ PRIVATE_TABLES = frozenset(
     }
 )
 
+# Writes no staff page shows either: the record of a sign-in's use (written at most once a
+# minute per person, as a side effect of asking for a page), the answers kept for retried API
+# requests, and the tokens themselves.
+UNSHOWN_TABLES = frozenset({"user_sessions", "idempotency_keys", "public_changes"})
+
+# The rows of ``public_changes``: the public-change token, and the office-change token, which
+# changes with a write to any table but those above (``web.kept_pages``).
+PUBLIC_ROW, OFFICE_ROW = 1, 2
+
 _CHANGED = "pressoffice.public_changed"
-_TOKEN = sa.select(PublicChange.token).where(PublicChange.id == 1)
+_OFFICE_CHANGED = "pressoffice.office_changed"
+_TOKEN = sa.select(PublicChange.token).where(PublicChange.id == PUBLIC_ROW)
+_OFFICE_TOKEN = sa.select(PublicChange.token).where(PublicChange.id == OFFICE_ROW)
 
 
 def next_embargo_after(instant: datetime) -> datetime | None:
@@ -80,22 +91,44 @@ def public_change_token() -> str | None:
     return db.session.connection().execute(_TOKEN).scalar()
 
 
+def office_change_token() -> str | None:
+    """The current office-change token: a kept staff page is right only under the token it
+    was rendered under. None when the row is missing: keep nothing."""
+    return db.session.connection().execute(_OFFICE_TOKEN).scalar()
+
+
 def _is_public_table(name: str | None) -> bool:
     return name is not None and name not in PRIVATE_TABLES
 
 
-def _touches_public(objects) -> bool:
-    return any(_is_public_table(getattr(o, "__tablename__", None)) for o in objects)
+def _is_shown_table(name: str | None) -> bool:
+    return name is not None and name not in UNSHOWN_TABLES
+
+
+def _note(session, names) -> None:
+    """Mark the session's transaction as changing what public and staff pages show."""
+    info = session.info
+    for name in names:
+        if info.get(_CHANGED) and info.get(_OFFICE_CHANGED):
+            return
+        if _is_public_table(name):
+            info[_CHANGED] = True
+        if _is_shown_table(name):
+            info[_OFFICE_CHANGED] = True
+
+
+def _tables(objects):
+    return (getattr(o, "__tablename__", None) for o in objects)
 
 
 @event.listens_for(Session, "after_flush")
 def _note_flushed_changes(session, _flush_context) -> None:
-    if session.info.get(_CHANGED):
+    info = session.info
+    if info.get(_CHANGED) and info.get(_OFFICE_CHANGED):
         return
-    if _touches_public(session.new) or _touches_public(session.deleted):
-        session.info[_CHANGED] = True
-    elif _touches_public(o for o in session.dirty if session.is_modified(o)):
-        session.info[_CHANGED] = True
+    _note(session, _tables(session.new))
+    _note(session, _tables(session.deleted))
+    _note(session, _tables(o for o in session.dirty if session.is_modified(o)))
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -103,23 +136,33 @@ def _note_bulk_changes(state) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
     table = getattr(state.statement, "table", None)
-    if _is_public_table(getattr(table, "name", None)):
-        state.session.info[_CHANGED] = True
+    _note(state.session, [getattr(table, "name", None)])
 
 
 @event.listens_for(Session, "before_commit")
-def _renew_token_if_changed(session) -> None:
+def _renew_tokens_if_changed(session) -> None:
     session.flush()  # what is still pending counts too, and takes its locks first
-    if not session.info.pop(_CHANGED, False):
+    rows = []
+    if session.info.pop(_CHANGED, False):
+        rows.append({"id": PUBLIC_ROW, "token": secrets.token_hex(16)})
+    if session.info.pop(_OFFICE_CHANGED, False):
+        rows.append({"id": OFFICE_ROW, "token": secrets.token_hex(16)})
+    if not rows:
         return
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    token = secrets.token_hex(16)
-    statement = insert(PublicChange).values(id=1, token=token)
-    session.execute(statement.on_conflict_do_update(index_elements=["id"], set_={"token": token}))
+    # One statement, the rows always in the same order, so two commits never wait on each
+    # other's rows crosswise.
+    statement = insert(PublicChange).values(rows)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["id"], set_={"token": statement.excluded.token}
+        )
+    )
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget_changes_of_an_ended_transaction(session, transaction) -> None:
     if transaction.parent is None:
         session.info.pop(_CHANGED, None)
+        session.info.pop(_OFFICE_CHANGED, None)
