@@ -61,6 +61,7 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 PER_PAGE = 50  # the enquiry log's page size
+USER_AGENT = "pressoffice-benchmark"  # every request, signing in and under wrk, says the same
 
 LUA = r"""
 -- Counts every answer that is not 2xx, in every thread, and prints the figures as JSON.
@@ -226,6 +227,7 @@ def sign_in(base: str, email: str, password: str) -> str:
     """Sign in through the real form; answers the Cookie header a signed-in browser sends."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect)
+    opener.addheaders = [("User-Agent", USER_AGENT)]
     page = opener.open(f"{base}/sign-in").read().decode()
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
         r'name="csrf_token"[^>]*value="([^"]+)"', page
@@ -242,6 +244,9 @@ def sign_in(base: str, email: str, password: str) -> str:
     except urllib.error.HTTPError as answer:
         if answer.code not in (302, 303):
             raise SystemExit(f"signing in answered {answer.code}") from None
+    # A first page, as a browser opens after signing in: the session cookie it answers (now
+    # holding the key of the page's forms) is the one the browser sends from then on.
+    opener.open(f"{base}/dashboard").read()
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
@@ -255,6 +260,7 @@ def fetch(base: str, page: Page, cookie: str) -> tuple[int, str]:
         headers=headers,
         method=page.method,
     )
+    headers.setdefault("User-Agent", USER_AGENT)
     opener = urllib.request.build_opener(_NoRedirect)
     try:
         with opener.open(request, timeout=60) as answer:
@@ -305,6 +311,9 @@ def run_wrk(
         "-s",
         str(script),
     ]
+    # The browser that signed in: a session cookie replayed by another client is marked as
+    # no longer fresh on every request (session protection), which changes the session.
+    command += ["-H", f"User-Agent: {USER_AGENT}"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     result = subprocess.run(  # noqa: S603 - wrk with our own arguments

@@ -91,14 +91,18 @@ def _key() -> str | None:
     session_key = current_session_key()
     if not session_key:
         return None
+    environ = request.environ
     return "|".join(
         (
             code_fingerprint(),
             str(current_user.id),
             session_key,
             current_user.role,
-            request.host_url,
-            request.full_path,
+            # The address exactly as asked for (scheme, host, path, query string).
+            environ.get("wsgi.url_scheme", ""),
+            environ.get("HTTP_HOST", ""),
+            environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""),
         )
     )
 
