@@ -115,6 +115,8 @@ def log_enquiry(
         raise ValidationFailed(errors)
 
     routing = office_calendar.route_at(received_at)
+    # Out of hours, the officer on duty when it arrived is assigned and told.
+    duty_officer = rota.duty_officer_at(received_at) if routing.route == OUT_OF_HOURS else None
     needs_attention = False
     events = [("logged", routing.reason)]
     if urgent:
@@ -122,7 +124,7 @@ def log_enquiry(
     if assignee is not None:
         events.append(("assigned", f"Assigned to {assignee.name}"))
     elif routing.route == OUT_OF_HOURS:
-        assignee = rota.duty_officer_at(received_at)
+        assignee = duty_officer
         if assignee is not None:
             events.append(("assigned", f"Assigned to {assignee.name}, on duty at the time"))
         else:
@@ -156,7 +158,7 @@ def log_enquiry(
     for action, comment in events:
         _record(enquiry, logged_by, action, comment, now)
     if routing.route == OUT_OF_HOURS:
-        notifications.enquiry_out_of_hours(enquiry, rota.duty_officer_at(received_at), now)
+        notifications.enquiry_out_of_hours(enquiry, duty_officer, now)
     return snapshot(enquiry)
 
 

@@ -13,14 +13,20 @@ from ..models import DutyShift, User
 from .errors import NotFound, ValidationFailed
 from .unit_of_work import unit_of_work
 
+# Built once: every out-of-hours enquiry asks it.
+_COVERING = (
+    sa.select(DutyShift)
+    .options(joinedload(DutyShift.user))
+    .where(
+        DutyShift.starts_at <= sa.bindparam("instant", type_=DutyShift.starts_at.type),
+        DutyShift.ends_at > sa.bindparam("instant", type_=DutyShift.ends_at.type),
+    )
+)
+
 
 def duty_shift_at(instant: datetime) -> DutyShift | None:
     """The rota entry covering ``instant``; the domain decides between overlapping entries."""
-    covering = db.session.scalars(
-        sa.select(DutyShift)
-        .options(joinedload(DutyShift.user))
-        .where(DutyShift.starts_at <= instant, DutyShift.ends_at > instant)
-    ).all()
+    covering = db.session.scalars(_COVERING, {"instant": instant}).all()
     return on_duty_at(instant, covering)
 
 
