@@ -117,6 +117,10 @@ class Config:
     # folder's page-cache), so a server's workers render a page once; "memory"; or "off".
     PUBLIC_PAGE_CACHE = _env("PUBLIC_PAGE_CACHE", "shared")
     PUBLIC_PAGE_CACHE_DIR = _env("PUBLIC_PAGE_CACHE_DIR")
+    # The enquiry log, the dashboard and the release editor are kept in each worker's memory
+    # for the sign-in that asked, until anything they show changes (web/kept_pages.py):
+    # "memory" or "off". Never on disk: staff pages show embargoed words.
+    STAFF_PAGE_CACHE = _env("STAFF_PAGE_CACHE", "memory")
 
     # Where release attachments are kept: outside the web root, never served as static files.
     ATTACHMENT_DIR = _env("ATTACHMENT_DIR")

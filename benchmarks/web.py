@@ -16,8 +16,9 @@ What it does, in order:
    many rows per second;
 3. serves the app with gunicorn on 127.0.0.1 (sync workers, ``--workers``, default 2), and a bare
    Flask app answering "ok" (``benchmarks/bare.py``) with the very same server settings;
-4. signs in once through the real sign-in form (the session cookie is handed to wrk for the
-   staff pages) and creates an API token for the POST;
+4. signs in once through the real sign-in form and opens a first page, as a browser does (the
+   session cookie it then holds is handed to wrk for the staff pages, and every request says
+   the same User-Agent), and creates an API token for the POST;
 5. asks every page once and refuses to go on unless it answers 2xx;
 6. runs ``wrk`` (Debian's package: ``apt-get install wrk``), ``--rounds`` times over the bare
    endpoint and every page in turn, ``--duration`` seconds each, so the bare figure of a round
@@ -26,7 +27,7 @@ What it does, in order:
 7. prints a markdown table (median req/s over rounds, p50/p99 latency, median ratio to bare) and
    writes it, with every round's figures, as JSON under ``benchmarks/results/``.
 
-The whole default run takes about five minutes on two cores.
+The whole default run takes about six minutes on two cores (PostgreSQL: about seven).
 """
 
 from __future__ import annotations
@@ -566,7 +567,8 @@ def _commit() -> str:
 
 def label(run: dict) -> str:
     database = "SQLite" if run["database"] == "sqlite" else "PostgreSQL"
-    return f"{database}, {run['enquiries']:,} enquiries, {run['workers']} workers"
+    workers = f"{run['workers']} worker{'' if run['workers'] == 1 else 's'}"
+    return f"{database}, {run['enquiries']:,} enquiries, {workers}"
 
 
 def table(run: dict) -> str:

@@ -16,36 +16,14 @@ from pressoffice.services import releases
 
 from ..conftest import login
 from ..factories import create_release
+from .conftest import EMBARGO
 
-EMBARGO = datetime(2016, 12, 1, 0, 1, tzinfo=UTC)
 PUBLIC_URLS = ["/news", "/news.atom", "/api/v1/public/releases"]
 
 
 def _max_age(response) -> int | None:
     assert response.headers["Cache-Control"].startswith("public, max-age="), response.headers
     return response.cache_control.max_age
-
-
-@pytest.fixture
-def published(officer, approver, clock):
-    return create_release(
-        state="published", author=officer, approver=approver, title="Waiting times fall"
-    )
-
-
-@pytest.fixture
-def scheduled(officer, approver, clock):
-    """A release whose embargo lifts at EMBARGO; the clock stands 20 seconds before it."""
-    clock.set(EMBARGO - timedelta(hours=2))
-    release = create_release(
-        state="scheduled",
-        author=officer,
-        approver=approver,
-        title="Embargoed inspection findings",
-        embargo_until=EMBARGO,
-    )
-    clock.set(EMBARGO - timedelta(seconds=20))
-    return release
 
 
 @pytest.mark.parametrize("url", ["/news", "/news.atom", "/api/v1/public/releases", "/"])

@@ -6,7 +6,7 @@ conditional request, another address).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -14,9 +14,8 @@ from pressoffice.public.front_door import FrontDoor
 from pressoffice.services import releases
 
 from ..conftest import login
-from ..factories import create_release
+from .conftest import EMBARGO
 
-EMBARGO = datetime(2016, 12, 1, 0, 1, tzinfo=UTC)
 PER_ANSWER = {"Cache-Control", "Content-Length", "Date"}
 
 
@@ -39,27 +38,6 @@ def app_closed(door, monkeypatch):
         monkeypatch.setattr(door, "wsgi_app", refuse)
 
     return closed
-
-
-@pytest.fixture
-def published(officer, approver, clock):
-    return create_release(
-        state="published", author=officer, approver=approver, title="Waiting times fall"
-    )
-
-
-@pytest.fixture
-def scheduled(officer, approver, clock):
-    clock.set(EMBARGO - timedelta(hours=2))
-    release = create_release(
-        state="scheduled",
-        author=officer,
-        approver=approver,
-        title="Embargoed inspection findings",
-        embargo_until=EMBARGO,
-    )
-    clock.set(EMBARGO - timedelta(seconds=20))
-    return release
 
 
 def _headers(response) -> dict[str, str]:

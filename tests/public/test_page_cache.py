@@ -18,8 +18,8 @@ from pressoffice.public.page_store import PageStore, StoredPage
 from pressoffice.services import office_calendar, releases
 
 from ..factories import create_release
+from .conftest import EMBARGO
 
-EMBARGO = datetime(2016, 12, 1, 0, 1, tzinfo=UTC)
 KEPT_URLS = ["/news", "/news.atom", "/news/{slug}"]
 
 
@@ -34,28 +34,6 @@ def _rename_behind_the_apps_back(release_id: int, title: str) -> None:
             ),
             {"title": title, "id": release_id},
         )
-
-
-@pytest.fixture
-def published(officer, approver, clock):
-    return create_release(
-        state="published", author=officer, approver=approver, title="Waiting times fall"
-    )
-
-
-@pytest.fixture
-def scheduled(officer, approver, clock):
-    """A release whose embargo lifts at EMBARGO; the clock then stands 20 seconds before it."""
-    clock.set(EMBARGO - timedelta(hours=2))
-    release = create_release(
-        state="scheduled",
-        author=officer,
-        approver=approver,
-        title="Embargoed inspection findings",
-        embargo_until=EMBARGO,
-    )
-    clock.set(EMBARGO - timedelta(seconds=20))
-    return release
 
 
 @pytest.mark.parametrize("url", KEPT_URLS)

@@ -209,3 +209,14 @@ def test_an_enquiry_answered_is_not_shown_as_counting_down(client, officer, enqu
     enquiries.respond(enquiry.reference, "Spent 2 million", actor=officer, now=clock())
 
     assert b"10 minutes left" not in client.get(f"/enquiries?q={enquiry.reference}").data
+
+
+def test_with_staff_page_cache_off_every_reload_is_rendered(
+    app, client, officer, enquiry, monkeypatch
+):
+    monkeypatch.setitem(app.config, "STAFF_PAGE_CACHE", "off")
+    sign_in(client, officer)
+    client.get("/enquiries")
+    _retitle_behind_the_apps_back(enquiry.reference, "Words no use case wrote")
+
+    assert b"Words no use case wrote" in client.get("/enquiries").data
