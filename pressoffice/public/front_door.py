@@ -33,6 +33,7 @@ from werkzeug.http import parse_cookie
 
 from ..clock import system_now
 from ..domain.caching import cache_lifetime, public_cache_control
+from ..services.public_freshness import PUBLIC_ROW
 from .page_store import StoredPage
 
 # The environ key through which the app hands the front door the kept page it answered with.
@@ -54,7 +55,8 @@ _DEFERRED_HEADERS = (
 # Answer headers the front door works out for each answer itself.
 _PER_ANSWER = frozenset({"content-length", "cache-control", "date", "server"})
 
-_TOKEN_SQL = "SELECT token FROM public_changes WHERE id = 1"  # noqa: S105 - not a secret
+# The row ``services.public_freshness`` renews with anything public.
+_TOKEN_SQL = f"SELECT token FROM public_changes WHERE id = {PUBLIC_ROW}"  # noqa: S608 - a constant
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,10 @@ the commit, so that a kept page read under the old token can never be served und
 and a transaction waiting for the row holds nothing the one holding it needs. Writes to the
 tables no public page shows (enquiries, sign-ins, tokens, previews, the outbox) leave it alone,
 so a busy enquiry log does not throw away the newsroom's pages.
+
+A second row, the office-change token, is renewed the same way with a write to any table a staff
+page shows (all but ``UNSHOWN_TABLES``): kept staff pages (``web.kept_pages``) are right only
+under it. Both rows are renewed in one statement, always in the same order.
 """
 
 from __future__ import annotations
