@@ -75,6 +75,12 @@ def click_and_wait(browser, element) -> None:
     form that comes back with the same heading (the editor after "Add another")."""
     page = browser.find_element(By.TAG_NAME, "html")
     element.click()
+    wait_to_leave(browser, page)
+
+
+def wait_to_leave(browser, page) -> None:
+    """Wait until the browser has left the document whose ``html`` element is ``page``, and has
+    read the next one."""
 
     def left(driver) -> bool:
         try:

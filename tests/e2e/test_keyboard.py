@@ -3,13 +3,11 @@ Space to press, letters to type, never a click; and wherever the focus lands it 
 
 from __future__ import annotations
 
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.wait import WebDriverWait
 
 from ..factories import DEFAULT_PASSWORD
-from .steps import WAIT_SECONDS, heading, main_text, page_loaded, screenshot
+from .steps import heading, main_text, page_loaded, screenshot, wait_to_leave
 
 TITLE = "Keyboard users reach every control of the release page"
 SUMMARY = "Drafted, signed off and scheduled without a mouse."
@@ -78,16 +76,7 @@ class Keyboard:
         """Press Enter or Space on the focused control and wait for the next page."""
         page = self.browser.find_element("tag name", "html")
         self.press(key)
-
-        def left(_driver) -> bool:
-            try:
-                page.is_enabled()
-            except StaleElementReferenceException:
-                return True
-            return False
-
-        WebDriverWait(self.browser, WAIT_SECONDS).until(left)
-        page_loaded(self.browser)
+        wait_to_leave(self.browser, page)
 
     def start_at(self, url: str) -> None:
         """Open ``url`` (typed into the address bar) with the focus at the top of the page."""
