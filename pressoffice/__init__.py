@@ -40,9 +40,11 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         app.config["ATTACHMENT_DIR"] = str(Path(app.instance_path) / "attachments")
     config_class.check(app)
     from .public.front_door import install as install_front_door
+    from .web.staff_door import install as install_staff_door
 
-    # Inside the proxy fix: the front door sees the scheme and host the visitor asked for.
+    # Inside the proxy fix: the doors see the scheme, host and address the visitor asked from.
     install_front_door(app)
+    install_staff_door(app)
     if app.config["PROXY_HOPS"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

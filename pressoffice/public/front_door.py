@@ -68,27 +68,31 @@ class KeptAnswer:
     shared: bool  # the answer may be kept by caches in front (Cache-Control: public)
 
 
-class TokenReader:
-    """Reads the public-change token on a connection of its own, in autocommit, so that each
-    read sees the latest committed token without a transaction, a pool checkout or the ORM.
-    One connection per process and thread, opened on first use (after a fork, afresh)."""
+class OwnConnectionReader:
+    """Runs one query on a connection of its own, in autocommit, so that each read sees what
+    was last committed without a transaction, a pool checkout or the ORM. One connection per
+    process and thread, opened on first use (after a fork, afresh). ``sql`` names its
+    parameters as ``{}``, made the driver's placeholder here."""
 
-    def __init__(self, engine):
+    def __init__(self, engine, sql: str):
         self.engine = engine
+        placeholder = "?" if engine.dialect.paramstyle == "qmark" else "%s"
+        self.sql = sql.format(*([placeholder] * sql.count("{}")))
         self._local = threading.local()
 
-    def __call__(self) -> str | None:
+    def row(self, *params) -> tuple | None:
+        """The first row the query answers, or None when there is none or the read failed
+        (either way, the caller sends the request to the app)."""
         try:
             cursor = self._connection().cursor()
             try:
-                cursor.execute(_TOKEN_SQL)
-                row = cursor.fetchone()
+                cursor.execute(self.sql, params)
+                return cursor.fetchone()
             finally:
                 cursor.close()
         except Exception:  # noqa: BLE001 - any failure only sends the request to the app
             self._drop()
             return None
-        return row[0] if row else None
 
     def _connection(self):
         local = self._local
@@ -117,6 +121,17 @@ class TokenReader:
                 proxied.close()
             except Exception:  # noqa: BLE001, S110 - a broken connection is gone either way
                 pass
+
+
+class TokenReader(OwnConnectionReader):
+    """Reads the public-change token."""
+
+    def __init__(self, engine):
+        super().__init__(engine, _TOKEN_SQL)
+
+    def __call__(self) -> str | None:
+        row = self.row()
+        return row[0] if row else None
 
 
 class FrontDoor:

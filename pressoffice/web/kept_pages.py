@@ -16,6 +16,9 @@ Everything around the view still runs on every request: the sign-in is checked (
 ended elsewhere gets no kept page), the role is checked, and the session and its cookie are
 handled as for any page. A request with a message waiting to be shown, any method but GET, or
 a page whose rendering changed the session or set a cookie is never kept.
+
+The page answered is also handed to the staff door (``web.staff_door``), with the sign-in it
+was answered to, so that the same browser's next reload is answered before the app.
 """
 
 from __future__ import annotations
@@ -30,7 +33,9 @@ from .. import clock
 from ..auth import current_session_key
 from ..public.caching import code_fingerprint
 from ..public.page_store import PageStore, StoredPage
+from ..services.accounts import hash_token
 from ..services.public_freshness import office_change_token
+from .staff_door import KEPT_FOR_SIGN_IN, KeptForSignIn
 
 _STORE = "pressoffice.staff_page_store"
 MAX_PAGES = 256
@@ -63,24 +68,36 @@ def kept_for_staff(view):
         if token is not None:
             page = store.get(key, token, started)
             if page is not None:
+                _tell_the_door(page)
                 return Response(page.body, mimetype=page.mimetype)
         g.kept_until = next_whole_minute(started)
         response = make_response(view(*args, **kwargs))
         if token is not None and _may_keep(response):
-            store.put(
-                StoredPage(
-                    key=key,
-                    token=token,
-                    valid_from=started,
-                    valid_until=g.kept_until,
-                    body=response.get_data(),
-                    mimetype=response.mimetype,
-                    etag="",
-                )
+            page = StoredPage(
+                key=key,
+                token=token,
+                valid_from=started,
+                valid_until=g.kept_until,
+                body=response.get_data(),
+                mimetype=response.mimetype,
+                etag="",
             )
+            store.put(page)
+            _tell_the_door(page)
         return response
 
     return wrapped
+
+
+def _tell_the_door(page: StoredPage) -> None:
+    """Hand the staff door (``web.staff_door``) the kept page answered, with the sign-in it was
+    answered to and until when that sign-in holds by its time limits."""
+    request.environ[KEPT_FOR_SIGN_IN] = KeptForSignIn(
+        page=page,
+        user_id=current_user.id,
+        key_hash=hash_token(current_session_key()),
+        holds_until=current_user.session_holds_until,
+    )
 
 
 def _key() -> str | None:
