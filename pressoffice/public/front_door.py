@@ -42,7 +42,7 @@ KEPT = "pressoffice.kept_page"
 MAX_ADDRESSES = 512
 
 # Request headers that make the answer depend on more than the address: the app handles them.
-_DEFERRED_HEADERS = (
+DEFERRED_HEADERS = (
     "HTTP_AUTHORIZATION",
     "HTTP_IF_NONE_MATCH",
     "HTTP_IF_MODIFIED_SINCE",
@@ -134,20 +134,19 @@ class TokenReader(OwnConnectionReader):
         return row[0] if row else None
 
 
-class FrontDoor:
-    """WSGI middleware answering repeat visitor requests for kept public pages."""
+class Door:
+    """What both doors do: answer a request from a kept answer for its address when the
+    subclass finds it still right, and otherwise hand it to the app, remembering the answer
+    when the app said (through ``noted``, an environ key) that it was a kept page."""
 
-    def __init__(self, app, wsgi_app, read_token=None):
+    noted: str
+    max_addresses = MAX_ADDRESSES
+
+    def __init__(self, app, wsgi_app):
         self.app = app
         self.wsgi_app = wsgi_app
-        self.read_token = read_token
-        self._answers: OrderedDict[tuple, KeptAnswer] = OrderedDict()
+        self._answers: OrderedDict[tuple, object] = OrderedDict()
         self._lock = threading.Lock()
-        config = app.config
-        self._cookies = (
-            config["SESSION_COOKIE_NAME"],
-            config.get("REMEMBER_COOKIE_NAME", "remember_token"),
-        )
 
     def __call__(self, environ, start_response):
         address = self._address(environ)
@@ -162,24 +161,83 @@ class FrontDoor:
         return self._through_the_app(address, environ, start_response)
 
     def _address(self, environ) -> tuple | None:
-        """The address a kept answer may be for, or None for a request the app must see."""
+        """What a kept answer may be for, or None for a request only the app may answer."""
+        raise NotImplementedError
+
+    def _answer(self, kept, start_response):
+        """The answer from ``kept`` if it is still right (``start_response`` called), or None."""
+        raise NotImplementedError
+
+    def _kept(self, noted, headers: tuple[tuple[str, str], ...], environ):
+        """What to keep of the app's 200 answer (its headers but the per-answer ones), or None."""
+        raise NotImplementedError
+
+    def _now(self) -> datetime:
+        return self.app.extensions.get("pressoffice.clock", system_now)()
+
+    def _through_the_app(self, address, environ, start_response):
+        seen = {}
+
+        def noting_start_response(status, headers, exc_info=None):
+            seen["status"], seen["headers"] = status, headers
+            return start_response(status, headers, exc_info)
+
+        body = self.wsgi_app(environ, noting_start_response)
+        noted = environ.get(self.noted)
+        if noted is not None and seen.get("status", "").startswith("200 "):
+            headers = seen["headers"]
+            if not any(name.lower() == "set-cookie" for name, _ in headers):
+                kept = self._kept(noted, tuple(headers), environ)
+                if kept is not None:
+                    self._remember(address, kept)
+        return body
+
+    def _remember(self, address, kept) -> None:
+        with self._lock:
+            self._answers[address] = kept
+            self._answers.move_to_end(address)
+            while len(self._answers) > self.max_addresses:
+                self._answers.popitem(last=False)
+
+
+def address_of(environ) -> tuple:
+    """The address exactly as asked for: scheme, host, path and query string."""
+    return (
+        environ.get("wsgi.url_scheme"),
+        environ.get("HTTP_HOST") or environ.get("SERVER_NAME"),
+        environ.get("SCRIPT_NAME", ""),
+        environ.get("PATH_INFO", ""),
+        environ.get("QUERY_STRING", ""),
+    )
+
+
+def without(headers, names: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    return tuple((n, v) for n, v in headers if n.lower() not in names)
+
+
+class FrontDoor(Door):
+    """WSGI middleware answering repeat visitor requests for kept public pages."""
+
+    noted = KEPT
+
+    def __init__(self, app, wsgi_app, read_token=None):
+        super().__init__(app, wsgi_app)
+        self.read_token = read_token
+        config = app.config
+        self._cookies = (
+            config["SESSION_COOKIE_NAME"],
+            config.get("REMEMBER_COOKIE_NAME", "remember_token"),
+        )
+
+    def _address(self, environ) -> tuple | None:
         if environ.get("REQUEST_METHOD") != "GET":
             return None
-        if any(name in environ for name in _DEFERRED_HEADERS):
+        if any(name in environ for name in DEFERRED_HEADERS):
             return None
         cookie = environ.get("HTTP_COOKIE")
         if cookie and any(name in parse_cookie(cookie) for name in self._cookies):
             return None
-        return (
-            environ.get("wsgi.url_scheme"),
-            environ.get("HTTP_HOST") or environ.get("SERVER_NAME"),
-            environ.get("SCRIPT_NAME", ""),
-            environ.get("PATH_INFO", ""),
-            environ.get("QUERY_STRING", ""),
-        )
-
-    def _now(self) -> datetime:
-        return self.app.extensions.get("pressoffice.clock", system_now)()
+        return address_of(environ)
 
     def _answer(self, kept: KeptAnswer, start_response):
         now = self._now()
@@ -203,33 +261,9 @@ class FrontDoor:
                 self.read_token = TokenReader(db.engine)
         return self.read_token()
 
-    def _through_the_app(self, address, environ, start_response):
-        seen = {}
-
-        def noting_start_response(status, headers, exc_info=None):
-            seen["status"], seen["headers"] = status, headers
-            return start_response(status, headers, exc_info)
-
-        body = self.wsgi_app(environ, noting_start_response)
-        kept = environ.get(KEPT)
-        if kept is not None and seen.get("status", "").startswith("200 "):
-            self._remember(address, kept, seen["headers"])
-        return body
-
-    def _remember(self, address, kept, headers) -> None:
-        page, shared = kept
-        if any(name.lower() == "set-cookie" for name, _ in headers):
-            return
-        answer = KeptAnswer(
-            page=page,
-            headers=tuple((n, v) for n, v in headers if n.lower() not in _PER_ANSWER),
-            shared=shared,
-        )
-        with self._lock:
-            self._answers[address] = answer
-            self._answers.move_to_end(address)
-            while len(self._answers) > MAX_ADDRESSES:
-                self._answers.popitem(last=False)
+    def _kept(self, noted, headers, environ) -> KeptAnswer:
+        page, shared = noted
+        return KeptAnswer(page=page, headers=without(headers, _PER_ANSWER), shared=shared)
 
 
 def install(app) -> None:

@@ -25,16 +25,19 @@ Anything else goes to the app, which checks the sign-in and the role as on any r
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
 from werkzeug.http import parse_cookie
 
-from ..clock import system_now
-from ..public.front_door import OwnConnectionReader
+from ..public.front_door import (
+    DEFERRED_HEADERS,
+    Door,
+    OwnConnectionReader,
+    address_of,
+    without,
+)
 from ..public.page_store import StoredPage
 from ..services.public_freshness import OFFICE_ROW
 
@@ -42,16 +45,6 @@ from ..services.public_freshness import OFFICE_ROW
 KEPT_FOR_SIGN_IN = "pressoffice.kept_for_sign_in"
 
 MAX_ADDRESSES = 256
-
-_DEFERRED_HEADERS = (
-    "HTTP_AUTHORIZATION",
-    "HTTP_IF_NONE_MATCH",
-    "HTTP_IF_MODIFIED_SINCE",
-    "HTTP_IF_MATCH",
-    "HTTP_IF_UNMODIFIED_SINCE",
-    "HTTP_IF_RANGE",
-    "HTTP_RANGE",
-)
 
 # Answer headers the staff door works out for each answer itself.
 _PER_ANSWER = frozenset({"content-length", "date", "server"})
@@ -81,43 +74,26 @@ class StaffAnswer:
     cookie_good_until: float  # the session cookie's signature is within its age before this
 
 
-class StaffDoor:
+class StaffDoor(Door):
     """WSGI middleware answering a signed-in browser's reload of a kept staff page."""
 
+    noted = KEPT_FOR_SIGN_IN
+    max_addresses = MAX_ADDRESSES
+
     def __init__(self, app, wsgi_app, reader=None):
-        self.app = app
-        self.wsgi_app = wsgi_app
+        super().__init__(app, wsgi_app)
         self.reader = reader
-        self._answers: OrderedDict[tuple, StaffAnswer] = OrderedDict()
-        self._lock = threading.Lock()
         self._session_cookie = app.config["SESSION_COOKIE_NAME"]
 
-    def __call__(self, environ, start_response):
-        address = self._address(environ)
-        if address is None:
-            return self.wsgi_app(environ, start_response)
-        with self._lock:
-            answer = self._answers.get(address)
-        if answer is not None:
-            body = self._answer(answer, start_response)
-            if body is not None:
-                return body
-        return self._through_the_app(address, environ, start_response)
-
     def _address(self, environ) -> tuple | None:
-        """What a kept answer may be for, or None for a request only the app may answer."""
         if environ.get("REQUEST_METHOD") != "GET" or not environ.get("HTTP_COOKIE"):
             return None
-        if any(name in environ for name in _DEFERRED_HEADERS):
+        if any(name in environ for name in DEFERRED_HEADERS):
             return None
         if self.app.config.get("STAFF_PAGE_CACHE", "memory") != "memory":
             return None
         return (
-            environ.get("wsgi.url_scheme"),
-            environ.get("HTTP_HOST") or environ.get("SERVER_NAME"),
-            environ.get("SCRIPT_NAME", ""),
-            environ.get("PATH_INFO", ""),
-            environ.get("QUERY_STRING", ""),
+            *address_of(environ),
             environ["HTTP_COOKIE"],
             environ.get("HTTP_USER_AGENT"),
             environ.get("REMOTE_ADDR"),
@@ -126,7 +102,7 @@ class StaffDoor:
 
     def _answer(self, answer: StaffAnswer, start_response):
         kept = answer.kept
-        now = self.app.extensions.get("pressoffice.clock", system_now)()
+        now = self._now()
         if now >= kept.holds_until or time.time() >= answer.cookie_good_until:
             return None
         row = self._reader().row(kept.key_hash, kept.user_id)
@@ -148,35 +124,13 @@ class StaffDoor:
                 self.reader = OwnConnectionReader(db.engine, _SIGN_IN_AND_TOKEN_SQL)
         return self.reader
 
-    def _through_the_app(self, address, environ, start_response):
-        seen = {}
-
-        def noting_start_response(status, headers, exc_info=None):
-            seen["status"], seen["headers"] = status, headers
-            return start_response(status, headers, exc_info)
-
-        body = self.wsgi_app(environ, noting_start_response)
-        kept = environ.get(KEPT_FOR_SIGN_IN)
-        if kept is not None and seen.get("status", "").startswith("200 "):
-            self._remember(address, kept, seen["headers"], environ)
-        return body
-
-    def _remember(self, address, kept: KeptForSignIn, headers, environ) -> None:
-        if any(name.lower() == "set-cookie" for name, _ in headers):
-            return
-        good_until = self._cookie_good_until(environ, kept)
+    def _kept(self, noted: KeptForSignIn, headers, environ) -> StaffAnswer | None:
+        good_until = self._cookie_good_until(environ, noted)
         if good_until is None:
-            return
-        answer = StaffAnswer(
-            kept=kept,
-            headers=tuple((n, v) for n, v in headers if n.lower() not in _PER_ANSWER),
-            cookie_good_until=good_until,
+            return None
+        return StaffAnswer(
+            kept=noted, headers=without(headers, _PER_ANSWER), cookie_good_until=good_until
         )
-        with self._lock:
-            self._answers[address] = answer
-            self._answers.move_to_end(address)
-            while len(self._answers) > MAX_ADDRESSES:
-                self._answers.popitem(last=False)
 
     def _cookie_good_until(self, environ, kept: KeptForSignIn) -> float | None:
         """When the session cookie sent stops being read by the app (its signature's age),
