@@ -154,10 +154,15 @@ class Door:
             return self.wsgi_app(environ, start_response)
         with self._lock:
             kept = self._answers.get(address)
+            if kept is not None:
+                self._answers.move_to_end(address)
         if kept is not None:
             answer = self._answer(kept, start_response)
             if answer is not None:
                 return answer
+            with self._lock:  # no longer right: not held a moment longer
+                if self._answers.get(address) is kept:
+                    del self._answers[address]
         return self._through_the_app(address, environ, start_response)
 
     def _address(self, environ) -> tuple | None:
@@ -257,8 +262,9 @@ class FrontDoor(Door):
         if self.read_token is None:
             from ..extensions import db
 
-            with self.app.app_context():
-                self.read_token = TokenReader(db.engine)
+            with self._lock, self.app.app_context():
+                if self.read_token is None:
+                    self.read_token = TokenReader(db.engine)
         return self.read_token()
 
     def _kept(self, noted, headers, environ) -> KeptAnswer:

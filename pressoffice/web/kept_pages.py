@@ -95,6 +95,7 @@ def _tell_the_door(page: StoredPage) -> None:
     request.environ[KEPT_FOR_SIGN_IN] = KeptForSignIn(
         page=page,
         user_id=current_user.id,
+        role=current_user.role,
         key_hash=hash_token(current_session_key()),
         holds_until=current_user.session_holds_until,
     )

@@ -5,7 +5,8 @@ reload is the framework around it: reading and checking the session cookie, resu
 sign-in, the rate limiter, the hooks before and after every request. This WSGI layer in front
 of the app answers such a reload itself with the bytes and headers the app gave, after one
 indexed read: whether the sign-in still holds (it was not ended: signed out, its password
-changed, its person deactivated) and the office-change token.
+changed, its person deactivated), whether its person is still active with the same role, and
+the office-change token.
 
 It answers only a request the app would answer the same way:
 
@@ -52,8 +53,9 @@ _PER_ANSWER = frozenset({"content-length", "date", "server"})
 # Whether the sign-in still holds, and the office-change token, in one read.
 _SIGN_IN_AND_TOKEN_SQL = (
     f"SELECT (SELECT token FROM public_changes WHERE id = {OFFICE_ROW}), "  # noqa: S608
-    "(SELECT count(*) FROM user_sessions "
-    "WHERE key_hash = {} AND user_id = {} AND ended_at IS NULL)"
+    "(SELECT count(*) FROM user_sessions JOIN users ON users.id = user_sessions.user_id "
+    "WHERE user_sessions.key_hash = {} AND user_sessions.user_id = {} "
+    "AND user_sessions.ended_at IS NULL AND users.active AND users.role = {})"
 )
 
 
@@ -63,6 +65,7 @@ class KeptForSignIn:
 
     page: StoredPage
     user_id: int
+    role: str  # the person's role when it was answered
     key_hash: str  # of the sign-in it was answered to
     holds_until: datetime  # the sign-in holds by its time limits before this instant
 
@@ -105,9 +108,9 @@ class StaffDoor(Door):
         now = self._now()
         if now >= kept.holds_until or time.time() >= answer.cookie_good_until:
             return None
-        row = self._reader().row(kept.key_hash, kept.user_id)
+        row = self._reader().row(kept.key_hash, kept.user_id, kept.role)
         if not row or not row[1]:
-            return None  # the sign-in was ended: the app says so
+            return None  # the sign-in was ended, or its person changed: the app says so
         page = kept.page
         if not page.serves(page.key, row[0], now):
             return None
@@ -120,8 +123,9 @@ class StaffDoor(Door):
         if self.reader is None:
             from ..extensions import db
 
-            with self.app.app_context():
-                self.reader = OwnConnectionReader(db.engine, _SIGN_IN_AND_TOKEN_SQL)
+            with self._lock, self.app.app_context():
+                if self.reader is None:
+                    self.reader = OwnConnectionReader(db.engine, _SIGN_IN_AND_TOKEN_SQL)
         return self.reader
 
     def _kept(self, noted: KeptForSignIn, headers, environ) -> StaffAnswer | None:

@@ -179,3 +179,52 @@ def test_with_staff_page_cache_off_the_door_steps_aside(app, client, officer, en
         client.get("/enquiries")
 
     assert seen == ["/enquiries"]
+
+
+def _door(app):
+    from pressoffice.web.staff_door import StaffDoor
+
+    layer = app.wsgi_app
+    while not isinstance(layer, StaffDoor):
+        layer = layer.wsgi_app
+    return layer
+
+
+def test_a_person_made_inactive_in_the_database_gets_no_kept_page(app, client, officer, enquiry):
+    """Whether the person is active is read with the sign-in, not only trusted to the token:
+    an operator's UPDATE outside the app still ends their pages."""
+    sign_in(client, officer)
+    client.get("/enquiries")
+    with db.engine.begin() as connection:
+        connection.execute(
+            sa.text("UPDATE users SET active = :no WHERE id = :id"), {"no": False, "id": officer.id}
+        )
+
+    assert client.get("/enquiries").status_code == 302
+
+
+def test_a_role_changed_in_the_database_gets_no_kept_page(app, client, approver, enquiry):
+    sign_in(client, approver)
+    client.get("/enquiries")
+    with db.engine.begin() as connection:
+        connection.execute(
+            sa.text("UPDATE users SET role = 'officer' WHERE id = :id"), {"id": approver.id}
+        )
+
+    with requests_reaching_the_app(app) as seen:
+        client.get("/enquiries")
+
+    assert seen == ["/enquiries"]
+
+
+def test_a_kept_page_no_longer_right_is_forgotten_at_once(app, client, officer, enquiry, clock):
+    key = sign_in(client, officer)
+    client.get("/enquiries")
+    door = _door(app)
+    kept = [a for a in door._answers.values() if a.kept.key_hash == accounts.hash_token(key)]
+    assert kept, "the page was kept"
+
+    accounts.end_session(key, clock())
+    client.get("/enquiries")
+
+    assert not [a for a in door._answers.values() if a.kept.key_hash == accounts.hash_token(key)]
