@@ -498,6 +498,126 @@ class EnquiryEvent(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
+# --- the enquiry desk by email ---------------------------------------------------------------
+
+MAIL_DIRECTIONS = ("in", "out")
+# What became of a message that came in: it made an enquiry, joined one, was parked for a
+# person to decide, was dismissed by a person, was automatic mail (no enquiry, no answer), or was
+# a bounce (recorded on the message it answers).
+MAIL_IN_OUTCOMES = ("enquiry", "follow_up", "parked", "dismissed", "automatic", "bounce", "own")
+# What a message we send is: the acknowledgement, or an answer given from the enquiry.
+MAIL_OUT_KINDS = ("acknowledgement", "answer")
+
+
+class MailMessage(db.Model):
+    """One email message of the enquiry desk, in or out.
+
+    A message that came in is kept whole (``raw``) whatever became of it, keyed on its
+    ``message_key`` (its Message-ID, or a hash of its headers and body when it has none) so that
+    fetching it twice, receiving it at two of the office's addresses or two fetches at once make
+    one row. A message that goes out is written with its outbox row, in the same transaction as
+    the answer it carries, and keyed on the Message-ID it is sent with, so a reply naming it in
+    ``In-Reply-To`` or ``References`` finds its enquiry.
+    """
+
+    __tablename__ = "mail_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    direction: Mapped[str] = mapped_column(sa.String(3), nullable=False)
+    # The Message-ID without angle brackets, or "sha256:<hex>" for a message without one.
+    message_key: Mapped[str] = mapped_column(sa.String(300), unique=True, nullable=False)
+    # The Message-ID header as sent (None when the message had none).
+    message_id: Mapped[str | None] = mapped_column(sa.String(998))
+    in_reply_to: Mapped[str | None] = mapped_column(sa.Text)
+    references: Mapped[str | None] = mapped_column(sa.Text)
+    from_name: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
+    from_address: Mapped[str] = mapped_column(sa.String(254), nullable=False, default="")
+    to_addresses: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    cc_addresses: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    subject: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    # The readable text (from text/plain, or the HTML made readable), quoted history folded away.
+    text: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    # The quoted history the text leaves out, kept to show on request.
+    quoted_text: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    # In: the instant the office's server received it (IMAP INTERNALDATE, or the newest
+    # Received header when piped). Out: the instant it was written to the outbox.
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    # The sender's own Date header, kept for the record; never used to route.
+    date_header: Mapped[str | None] = mapped_column(sa.String(200))
+    # The whole message as received (in), deferred so lists never load it.
+    raw: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    size: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    enquiry_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("enquiries.id", ondelete="CASCADE"), index=True
+    )
+    # In: one of MAIL_IN_OUTCOMES; out: one of MAIL_OUT_KINDS.
+    outcome: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    # Why it was parked, thought automatic, or dismissed; a bounce's diagnostic.
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    # Where it was read from: the mailbox (user@host/folder, never a password) and its UID.
+    mailbox: Mapped[str | None] = mapped_column(sa.String(300))
+    uid: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # Out: the outbox row that delivers it (a plain integer: the outbox keeps its own rows).
+    outbox_message_id: Mapped[int | None] = mapped_column(sa.Integer, index=True)
+    # A bounce: the message it answers, when known. A message that bounced: the permanent
+    # failure the bounce reported, and when.
+    bounce_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("mail_messages.id"))
+    delivery_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    delivery_error: Mapped[str | None] = mapped_column(sa.Text)
+    # A parked message a person dismissed or logged anyway.
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    attachments: Mapped[list[MailAttachment]] = relationship(
+        back_populates="message", order_by="MailAttachment.id", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint("direction IN ('in', 'out')", name="direction"),
+        # An enquiry's thread, oldest first.
+        sa.Index("ix_mail_messages_enquiry_at", "enquiry_id", "at", "id"),
+        # The "Mail not logged" page, newest first.
+        sa.Index("ix_mail_messages_outcome_at", "outcome", "at", "id"),
+        # At most one acknowledgement per sender an hour.
+        sa.Index("ix_mail_messages_outcome_from_at", "outcome", "from_address", "at"),
+    )
+
+
+class MailAttachment(db.Model):
+    """A file that came with an emailed enquiry, stored as release attachments are (outside the
+    web root, under ``ATTACHMENT_DIR``, named by ``storage_key``)."""
+
+    __tablename__ = "mail_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("mail_messages.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    filename: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    content_type: Mapped[str] = mapped_column(sa.String(120), nullable=False)
+    size: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    sha256: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    storage_key: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    message: Mapped[MailMessage] = relationship(back_populates="attachments")
+
+
+class Mailbox(db.Model):
+    """Where the fetch of one IMAP mailbox has got to: the UIDVALIDITY it read under and the
+    last UID it committed, so nothing is fetched twice or skipped."""
+
+    __tablename__ = "mailboxes"
+
+    # user@host:port/folder, never a password.
+    name: Mapped[str] = mapped_column(sa.String(300), primary_key=True)
+    uidvalidity: Mapped[int | None] = mapped_column(sa.BigInteger)
+    last_uid: Mapped[int] = mapped_column(sa.BigInteger, nullable=False, default=0)
+    last_fetch_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+
+
 class DutyShift(db.Model):
     """The out-of-hours duty rota: who is on duty from one instant to another."""
 
