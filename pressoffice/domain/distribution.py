@@ -13,9 +13,12 @@ except those marked do not contact and those anonymised: do-not-contact always w
 is checked again when each message is about to go, so a contact who unsubscribes after the
 distribution was made gets nothing.
 
-A message that is about to go asks ``may_deliver`` with the facts at that instant: the release
-unscheduled, withdrawn or edited since (so no longer scheduled or public), or the embargo moved,
-changes the answer, so a send is never early and never of something no longer approved.
+A message that is about to go asks ``may_message_go`` with the facts at that instant, read under
+the lock of the claim that takes it (every claim: one message, a batch, a lease run out, each
+message of a batch before it goes): the distribution cancelled, the contact do-not-contact or
+anonymised, the release unscheduled, withdrawn, or approved again since the copy was written,
+the embargo moved, or the copy's personal link revoked, each drops the message or holds it back,
+so a send is never early and never of something the office has taken back.
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from .contacts import may_contact
+from .contacts import contact_refusal, may_contact
+from .links import embargo_banner, has_expired
 from .signoff import ALLOWED, Decision
 from .visibility import computed_status
 
@@ -142,6 +146,86 @@ def may_deliver(
     if status == "published":
         return SEND, None
     return DROP, None
+
+
+@dataclass(frozen=True)
+class MessageFacts:
+    """What decides whether one message of a distribution may still go, as it stands at the
+    instant a worker claims it. A message not made by a distribution (a staff notification, an
+    answer to an enquiry) has no such facts: ``may_message_go`` is not asked about it."""
+
+    # The distribution's kind; None when the message's place in a distribution is gone.
+    kind: str | None
+    distribution_cancelled: bool = False
+    cancel_reason: str | None = None
+    # The contact as they are now; None when the contact was deleted.
+    contact: ContactFacts | None = None
+    release_state: str = "published"
+    embargo_until: datetime | None = None
+    # When the release's current approval was given, and when the copy was written from it.
+    approved_at: datetime | None = None
+    written_at: datetime | None = None
+    # An embargoed copy: its personal link, and the embargo line the copy states.
+    link_revoked_at: datetime | None = None
+    link_expires_at: datetime | None = None
+    embargo_line: str | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """``SEND`` now; ``WAIT`` until ``until``; or ``DROP`` for good, with the reason kept on the
+    message for the office to read."""
+
+    answer: str
+    until: datetime | None = None
+    reason: str | None = None
+
+
+def may_message_go(facts: MessageFacts, now: datetime) -> Verdict:
+    """The one rule every sending path asks of a distribution's message, at the instant it is
+    claimed: may it still go, now? Do-not-contact first, then whatever the office has taken
+    back since the copy was written; otherwise wait for the embargo, or send."""
+    if facts.kind is None:
+        return Verdict(DROP, reason="No longer part of a distribution")
+    if facts.contact is None:
+        return Verdict(DROP, reason="The contact was removed")
+    refusal = contact_refusal(facts.contact)
+    if refusal is not None:
+        return Verdict(DROP, reason="Do not contact: " + refusal)
+    if facts.distribution_cancelled:
+        said = facts.cancel_reason or "The distribution was cancelled"
+        return Verdict(DROP, reason=f"Cancelled: {said}")
+    answer, later = may_deliver(facts.kind, facts.release_state, facts.embargo_until, now)
+    if answer == DROP:
+        return Verdict(DROP, reason=why_not_any_more(facts.release_state))
+    if (
+        facts.approved_at is not None
+        and facts.written_at is not None
+        and facts.approved_at > facts.written_at
+    ):
+        return Verdict(DROP, reason="The release was approved again after this copy was written")
+    if facts.kind == EMBARGOED_COPY:
+        if facts.link_revoked_at is not None or has_expired(facts.link_expires_at, now):
+            return Verdict(DROP, reason="The embargoed link in this copy was revoked or expired")
+        if (
+            facts.embargo_line is not None
+            and facts.embargo_until is not None
+            and facts.embargo_line != embargo_banner(facts.embargo_until)
+        ):
+            return Verdict(DROP, reason="The embargo moved after this copy was written")
+    if answer == WAIT:
+        return Verdict(WAIT, until=later)
+    return Verdict(SEND)
+
+
+def why_not_any_more(state: str) -> str:
+    """Why a release's messages stop, from the state the release is in now."""
+    return {
+        "approved": "The release was unscheduled",
+        "draft": "The release was edited: its approval is void",
+        "in_review": "The release was edited: its approval is void",
+        "withdrawn": "The release was withdrawn",
+    }.get(state, "The release is no longer scheduled")
 
 
 def summary_status(counts: dict[str, int], send_at: datetime, now: datetime) -> str:

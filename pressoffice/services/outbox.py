@@ -27,9 +27,11 @@ How to send a message (staff notifications, embargoed copies, a release sent to 
   (status ``queued``) and flushes; the job is handed to the queue only once the transaction
   commits, so a change rolled back sends nothing, and a crash after the commit loses nothing
   (the sweep queues rows left unsent).
-- ``cancel_messages(ids, now=None) -> int`` cancels those still queued (a message already being
-  sent, or sent, is left as it is); ``reschedule_messages(ids, send_at, now=None) -> int`` moves
-  those still queued to a new instant. Both are units of work of their own (or join the caller's)
+- ``cancel_messages(ids, now=None) -> int`` cancels those not gone: queued, or left ``sending``
+  by a worker whose lease has run out (a worker still within its lease is stopped before its
+  next message by the rule every claim asks, ``outbox_gate``); a sent message is left as it is.
+  ``reschedule_messages(ids, send_at, now=None) -> int`` moves those still queued to a new
+  instant. Both are units of work of their own (or join the caller's)
   and answer how many rows they changed.
 - ``progress(distribution_recipient_ids)`` counts messages by status, for a progress page.
 
@@ -37,13 +39,19 @@ A row's status goes ``queued -> sending -> sent``, or back to ``queued`` with ``
 mail server's reason) and a later ``next_attempt_at`` after a temporary refusal, or to ``failed``
 after a permanent refusal (5xx) or ``OUTBOX_MAX_ATTEMPTS`` tries; ``cancelled`` when cancelled.
 Without SMTP settings the rows stay queued and staff read them on the outbox page.
+
+A row that will not be sent (cancelled, failed for good) keeps no secret, as a sent one keeps
+none: the personal embargoed link and the one-click unsubscribe link in its words and headers
+are taken out as it stops (``stop_messages``), so a copy of the outbox opens nothing.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from email.utils import make_msgid
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -146,19 +154,104 @@ def message_values(
     }
 
 
+# Secrets a message carries that the outbox does not keep once the message has gone, or will
+# never go: a personal embargoed link and a one-click unsubscribe link. As everywhere else, a
+# copy of the database then opens nothing.
+_SECRET_LINK = re.compile(r"(/(?:preview|unsubscribe)/)[A-Za-z0-9_-]{43}")
+
+
+SENT_NOTE = "link not kept after sending"
+NOT_SENT_NOTE = "link not kept: not sent"
+
+
+def without_secrets(text: str, note: str = SENT_NOTE) -> str:
+    """The message's words with the secret of each personal link taken out (and ``note``
+    said in its place)."""
+    return _SECRET_LINK.sub(lambda found: f"{found[1]}({note})", text)
+
+
+def scrubbed(
+    body_text: str, body_html: str | None, headers: Mapping[str, str], note: str = SENT_NOTE
+) -> dict[str, Any]:
+    """The columns of a row that change when its links' secrets are taken out (none if it
+    holds no secret)."""
+    values: dict[str, Any] = {}
+    text = without_secrets(body_text, note)
+    if text != body_text:
+        values["body_text"] = text
+    if body_html and without_secrets(body_html, note) != body_html:
+        values["body_html"] = without_secrets(body_html, note)
+    kept = {name: without_secrets(value, note) for name, value in (headers or {}).items()}
+    if kept != dict(headers or {}):
+        values["headers"] = kept
+    return values
+
+
+def stop_messages(ids: Iterable[int], condition, values: Mapping[str, Any]) -> list[int]:
+    """Inside a unit of work: the rows among ``ids`` that meet ``condition`` (SQL) take
+    ``values`` (cancelled or failed: rows that will not be sent) and lose their links'
+    secrets. Answers the ids of the rows stopped."""
+    ids = list(ids)
+    stopped: list[int] = []
+    for start in range(0, len(ids), 1000):
+        rows = db.session.execute(
+            sa.select(
+                OutboxMessage.id,
+                OutboxMessage.body_text,
+                OutboxMessage.body_html,
+                OutboxMessage.headers,
+            )
+            .where(OutboxMessage.id.in_(ids[start : start + 1000]), condition)
+            .order_by(OutboxMessage.id)
+            .with_for_update()
+        ).all()
+        if not rows:
+            continue
+        table = OutboxMessage.__table__
+        plain = [row.id for row in rows]
+        db.session.execute(
+            sa.update(OutboxMessage)
+            .where(OutboxMessage.id.in_(plain))
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        secret = [
+            {"row_id": row.id, **changes}
+            for row in rows
+            if (changes := scrubbed(row.body_text, row.body_html, row.headers, NOT_SENT_NOTE))
+        ]
+        # One statement per shape of change (body only, headers only, both...).
+        shapes: dict[tuple[str, ...], list[dict]] = {}
+        for item in secret:
+            shapes.setdefault(tuple(sorted(k for k in item if k != "row_id")), []).append(item)
+        for columns, items in shapes.items():
+            db.session.execute(
+                sa.update(table)
+                .where(table.c.id == sa.bindparam("row_id"))
+                .values({column: sa.bindparam(column) for column in columns}),
+                items,
+            )
+        stopped.extend(plain)
+    return stopped
+
+
+def not_gone(now: datetime):
+    """SQL: a row that has not gone and that no worker holds: queued, or left sending by a
+    worker whose lease has run out (killed, most likely)."""
+    return sa.or_(
+        OutboxMessage.status == "queued",
+        sa.and_(OutboxMessage.status == "sending", OutboxMessage.lease_until < now),
+    )
+
+
 @unit_of_work
 def cancel_messages(ids: Iterable[int], now: datetime | None = None) -> int:
-    """Cancel the messages among ``ids`` that are still queued; answers how many were."""
-    ids = list(ids)
-    if not ids:
-        return 0
-    result = db.session.execute(
-        sa.update(OutboxMessage)
-        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == "queued")
-        .values(status="cancelled", lease_until=None)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount or 0
+    """Cancel the messages among ``ids`` that have not gone and that no worker holds (queued,
+    or sending past its worker's lease), taking out their links' secrets; answers how many
+    were cancelled. One a worker holds is refused by the next claim's rule."""
+    now = clock.instant(now)
+    stopped = stop_messages(ids, not_gone(now), {"status": "cancelled", "lease_until": None})
+    return len(stopped)
 
 
 @unit_of_work

@@ -5,8 +5,10 @@ every row of the batch that is due (a conditional update, so a row is never clai
 workers), one SMTP connection carries them all, and each outcome is recorded in its own short
 unit of work as soon as the server has answered, so a worker killed half way leaves only the
 message in flight to be sent again (with the same Message-ID), as for one row. A row for a
-distribution is claimed only while its contact may still be contacted: one marked do not
-contact since is cancelled instead, so do-not-contact wins up to the last moment.
+distribution is claimed only while it may still go (``outbox_gate``: the release not withdrawn,
+unscheduled or approved again, the distribution not cancelled, the contact not do not contact
+...), and each message of the batch asks again just before it goes, so what the office takes
+back while a batch is on its way stops before the next message.
 
 A batch handed to the queue for an instant (the embargo) is never sent before it: rows are
 claimed only once due. A batch that runs a moment early asks to run again at the instant.
@@ -29,26 +31,29 @@ from flask import current_app
 from .. import clock
 from ..extensions import db
 from ..models import OutboxMessage
+from . import outbox_gate
 from .mail import smtp_session
 from .outbox_delivery import (
     Claimed,
     Refusal,
     _said,
     backoff,
-    cancel_for_do_not_contact,
     due_for_sending,
+    failed_values,
     sent_values,
+    still_ours,
 )
 from .unit_of_work import unit_of_work
 
 
 @unit_of_work
 def claim_batch(ids: Sequence[int], now: datetime | None = None) -> list[Claimed]:
-    """Take every row of ``ids`` that is due for sending, in one transaction; rows for a
-    contact now marked do not contact (or removed) are cancelled, not taken."""
+    """Take every row of ``ids`` that is due for sending and may still go, in one transaction;
+    rows the office has taken back are cancelled, rows that must wait are queued for their
+    instant (``outbox_gate``), not taken."""
     now = clock.instant(now)
     ids = list(ids)
-    cancel_for_do_not_contact(ids, now)
+    outbox_gate.hold_back(ids, due_for_sending(now), now)
     # The lease covers the whole batch, however slow the server: each message may take up to
     # the send timeout, and a row waiting its turn must not be taken over by the sweep.
     config = current_app.config
@@ -84,15 +89,11 @@ def record_outcomes(
     counts = {"sent": 0, "queued": 0, "failed": 0}
     retries: list[tuple[int, datetime]] = []
     for claim, refusal in outcomes:
-        ours = sa.and_(
-            OutboxMessage.id == claim.id,
-            OutboxMessage.status == "sending",
-            OutboxMessage.attempts == claim.attempt,
-        )
+        ours = still_ours(claim.id, claim.attempt)
         if refusal is None:
             values = sent_values(claim, now)
         elif refusal.permanent or claim.attempt >= config["OUTBOX_MAX_ATTEMPTS"]:
-            values = {"status": "failed", "last_error": refusal.reason[:2000], "lease_until": None}
+            values = failed_values(claim, refusal.reason)
         else:
             again = now + backoff(claim.attempt, config["OUTBOX_RETRY_SECONDS"])
             values = {
@@ -146,11 +147,12 @@ def compose_fast(claim: Claimed, config, now: datetime) -> tuple[str, bytes]:
     return sender, message.as_bytes(policy=_WIRE)
 
 
-def transmit_batch(claims: Sequence[Claimed], config, now: datetime, record) -> None:
+def transmit_batch(claims: Sequence[Claimed], config, now: datetime, record, may_go=None) -> None:
     """Send the claimed messages over one SMTP connection, handing each outcome to ``record``
     (its refusal, or None when accepted) as soon as the server has answered, so that a worker
-    killed half way leaves at most the message in flight unrecorded. A connection lost half
-    way refuses the rest, for a later try."""
+    killed half way leaves at most the message in flight unrecorded. Before each message after
+    the first, ``may_go(claim)`` is asked: False leaves it unsent (the caller has stopped it).
+    A connection lost half way refuses the rest, for a later try."""
     answered: set[int] = set()
 
     def note(claim: Claimed, refusal: Refusal | None) -> None:
@@ -159,7 +161,10 @@ def transmit_batch(claims: Sequence[Claimed], config, now: datetime, record) -> 
 
     try:
         with smtp_session(config) as smtp:
-            for claim in claims:
+            for place, claim in enumerate(claims):
+                if place and may_go is not None and not may_go(claim):
+                    answered.add(claim.id)
+                    continue
                 try:
                     sender, message = compose_fast(claim, config, now)
                     smtp.sendmail(sender, [claim.to_address], message)
@@ -185,22 +190,53 @@ def transmit_batch(claims: Sequence[Claimed], config, now: datetime, record) -> 
             note(claim, lost)
 
 
+@unit_of_work
+def record_then_ask(
+    outcomes: Sequence[tuple[Claimed, Refusal | None]], claim: Claimed, now: datetime | None = None
+) -> tuple[dict[str, int], list[tuple[int, datetime]], bool]:
+    """In one transaction: record the outcomes so far (``record_outcomes``), then ask whether
+    the batch's next message, ``claim``, may still go now; one it may not is stopped
+    (``outbox_gate``). Answers the counts and retries recorded, and whether it may go."""
+    now = clock.instant(now)
+    counts, retries = record_outcomes(outcomes, now)
+    held = outbox_gate.hold_back([claim.id], still_ours(claim.id, claim.attempt), now)
+    return counts, retries, not held.stopped(claim.id)
+
+
 def deliver_batch(ids: Sequence[int]) -> tuple[dict[str, int], list[tuple[int, datetime]]]:
     """Claim, send and record a batch, each message's outcome recorded as the server answers
-    it. Answers the counts, and the rows to hand to the queue again with their instants: those
-    refused for now, and those not due yet (a job that ran a moment before its instant)."""
+    it, and each message after the first asked again whether it may still go just before it
+    goes. Answers the counts, and the rows to hand to the queue again with their instants:
+    those refused for now, and those not due yet (a job that ran a moment before its instant,
+    or held back by the rule until the embargo)."""
     claims = claim_batch(ids)
     counts = {"sent": 0, "queued": 0, "failed": 0}
     retries: list[tuple[int, datetime]] = []
+    # An outcome waits for the next message's question, asked at once after it: one short
+    # transaction a message, as before the question was asked.
+    unrecorded: list[tuple[Claimed, Refusal | None]] = []
 
-    def record(claim: Claimed, refusal: Refusal | None) -> None:
-        done, again = record_outcomes([(claim, refusal)])
+    def tally(done: dict[str, int], again: list[tuple[int, datetime]]) -> None:
         for status, count in done.items():
             counts[status] += count
         retries.extend(again)
 
+    def record(claim: Claimed, refusal: Refusal | None) -> None:
+        unrecorded.append((claim, refusal))
+
+    def may_go(claim: Claimed) -> bool:
+        done, again, go = record_then_ask(list(unrecorded), claim)
+        unrecorded.clear()
+        tally(done, again)
+        return go
+
     if claims:
-        transmit_batch(claims, current_app.config, clock.now(), record)
+        try:
+            transmit_batch(claims, current_app.config, clock.now(), record, may_go)
+        finally:
+            if unrecorded:
+                tally(*record_outcomes(list(unrecorded)))
+                unrecorded.clear()
     retried = {message_id for message_id, _ in retries}
     waiting = db.session.execute(
         sa.select(OutboxMessage.id, OutboxMessage.next_attempt_at).where(

@@ -10,6 +10,11 @@ them, outside any transaction:
    worker's): sent, queued again later with the server's reason (a temporary refusal, with a
    backoff that doubles), or failed (a permanent refusal, or the last attempt).
 
+A distribution's message is taken only if it may still go at that instant (``outbox_gate``):
+whatever the office took back meanwhile (a release withdrawn, a distribution cancelled, a
+contact marked do not contact) is cancelled at the claim instead, on every path, a row taken
+back from a killed worker's lease included.
+
 Each row is sent at most once in normal operation. The one window: a worker killed after the
 server accepted a message and before step 3 committed leaves the row ``sending``; when its lease
 ends the sweep hands it on and it is sent again. The repeat carries the same Message-ID, so a
@@ -18,9 +23,8 @@ mail system (or a reader) recognises it as the same message.
 
 from __future__ import annotations
 
-import re
 import smtplib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -32,9 +36,10 @@ from flask import current_app
 
 from .. import clock
 from ..extensions import db
-from ..models import Contact, DistributionRecipient, OutboxMessage
+from ..models import OutboxMessage
+from . import outbox_gate
 from .mail import smtp_session
-from .outbox import hand_to_queue_after_commit
+from .outbox import NOT_SENT_NOTE, hand_to_queue_after_commit, scrubbed
 from .unit_of_work import unit_of_work
 
 # The longest wait between two tries, however many there have been.
@@ -92,69 +97,30 @@ def due_for_sending(now: datetime):
     )
 
 
-def cancel_for_do_not_contact(ids: Sequence[int], now: datetime) -> int:
-    """Inside the claim's unit of work: cancel the due rows among ``ids`` that are messages to
-    a media contact who may no longer be contacted (do not contact, removed), whichever path
-    sends them, so that do-not-contact wins up to the last moment. Answers how many."""
-    refused = db.session.scalars(
-        sa.select(OutboxMessage.id)
-        .join(
-            DistributionRecipient,
-            DistributionRecipient.id == OutboxMessage.distribution_recipient_id,
-        )
-        .outerjoin(Contact, Contact.id == DistributionRecipient.contact_id)
-        .where(
-            OutboxMessage.id.in_(list(ids)),
-            due_for_sending(now),
-            sa.or_(
-                Contact.id.is_(None),
-                Contact.do_not_contact.is_(True),
-                Contact.anonymised_at.is_not(None),
-            ),
-        )
-    ).all()
-    if refused:
-        db.session.execute(
-            sa.update(OutboxMessage)
-            .where(OutboxMessage.id.in_(refused))
-            .values(status="cancelled", lease_until=None, last_error="Do not contact")
-            .execution_options(synchronize_session=False)
-        )
-    return len(refused)
-
-
-# Secrets a sent message carries that the outbox does not keep once it has gone: a personal
-# embargoed link and a one-click unsubscribe link. As everywhere else, a copy of the database
-# then opens nothing.
-_SECRET_LINK = re.compile(r"(/(?:preview|unsubscribe)/)[A-Za-z0-9_-]{43}")
-
-
-def without_secrets(text: str) -> str:
-    """The message's words with the secret of each personal link taken out."""
-    return _SECRET_LINK.sub(r"\1(link not kept after sending)", text)
-
-
 def sent_values(claim: Claimed, now: datetime) -> dict[str, Any]:
     """What a row becomes once the server accepted it: sent, without its links' secrets."""
     values: dict[str, Any] = {"status": "sent", "sent_at": now, "lease_until": None}
-    text = without_secrets(claim.body_text)
-    if text != claim.body_text:
-        values["body_text"] = text
-    headers = {name: without_secrets(value) for name, value in claim.headers.items()}
-    if headers != claim.headers:
-        values["headers"] = headers
-    if claim.body_html and without_secrets(claim.body_html) != claim.body_html:
-        values["body_html"] = without_secrets(claim.body_html)
-    return values
+    return values | scrubbed(claim.body_text, claim.body_html, claim.headers)
+
+
+def failed_values(claim: Claimed, reason: str) -> dict[str, Any]:
+    """What a row becomes once it will never be sent (refused for good, or tried the most
+    times): failed, with the server's reason, without its links' secrets."""
+    values: dict[str, Any] = {"status": "failed", "last_error": reason[:2000], "lease_until": None}
+    return values | scrubbed(claim.body_text, claim.body_html, claim.headers, NOT_SENT_NOTE)
 
 
 @unit_of_work
 def claim_message(message_id: int, now: datetime | None = None) -> Claimed | None:
     """Take the row for sending: a queued row that is due, or a sending row whose worker's
-    lease has run out. None when it is not there to take (sent, cancelled, not yet due, or
-    another worker holds it)."""
+    lease has run out, if it may still go now (``outbox_gate``: a distribution's message the
+    office has taken back is cancelled instead, one that must wait is queued for its instant).
+    None when it is not there to take (sent, cancelled, not yet due, or another worker holds
+    it)."""
     now = clock.instant(now)
-    cancel_for_do_not_contact([message_id], now)
+    held = outbox_gate.hold_back([message_id], due_for_sending(now), now)
+    for waiting, until in held.waiting:
+        hand_to_queue_after_commit(waiting, until)
     lease = now + timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
     taken = db.session.execute(
         sa.update(OutboxMessage)
@@ -167,7 +133,8 @@ def claim_message(message_id: int, now: datetime | None = None) -> Claimed | Non
     return Claimed.of(db.session.get(OutboxMessage, message_id, populate_existing=True))
 
 
-def _still_ours(message_id: int, attempt: int):
+def still_ours(message_id: int, attempt: int):
+    """SQL: the row is still held by the claim that took it (for this attempt)."""
     return sa.and_(
         OutboxMessage.id == message_id,
         OutboxMessage.status == "sending",
@@ -182,7 +149,7 @@ def mark_sent(claim: Claimed, now: datetime | None = None) -> bool:
     now = clock.instant(now)
     done = db.session.execute(
         sa.update(OutboxMessage)
-        .where(_still_ours(claim.id, claim.attempt))
+        .where(still_ours(claim.id, claim.attempt))
         .values(**sent_values(claim, now))
         .execution_options(synchronize_session=False)
     )
@@ -197,15 +164,15 @@ def mark_refused(claim: Claimed, refusal: Refusal, now: datetime | None = None) 
     now = clock.instant(now)
     config = current_app.config
     final = refusal.permanent or claim.attempt >= config["OUTBOX_MAX_ATTEMPTS"]
-    values: dict[str, Any] = {"last_error": refusal.reason[:2000], "lease_until": None}
+    values: dict[str, Any]
     if final:
-        values["status"] = "failed"
+        values = failed_values(claim, refusal.reason)
     else:
-        values["status"] = "queued"
+        values = {"status": "queued", "last_error": refusal.reason[:2000], "lease_until": None}
         values["next_attempt_at"] = now + backoff(claim.attempt, config["OUTBOX_RETRY_SECONDS"])
     done = db.session.execute(
         sa.update(OutboxMessage)
-        .where(_still_ours(claim.id, claim.attempt))
+        .where(still_ours(claim.id, claim.attempt))
         .values(**values)
         .execution_options(synchronize_session=False)
     )

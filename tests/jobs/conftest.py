@@ -3,7 +3,9 @@
 ``smtp_server`` points the app's SMTP settings at a local server whose ``inbox`` keeps every
 message it accepted; ``refuse_next`` makes it answer the next DATA commands with a refusal;
 ``hold_after(n)`` keeps every DATA after the first ``n`` waiting until ``release()`` (a message
-in flight, not yet accepted). ``run_queue()`` runs the jobs the queue holds, as a worker would.
+in flight, not yet accepted); ``slow_down(seconds)`` makes the server take that long over each
+DATA (a slow server), and ``in_flight`` counts the messages it has begun to take.
+``run_queue()`` runs the jobs the queue holds, as a worker would.
 """
 
 from __future__ import annotations
@@ -31,11 +33,14 @@ class Inbox:
         self.hold_from: int | None = None
         self.holding = 0
         self.released = threading.Event()
+        self.delay = 0.0
+        self.in_flight = 0
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
         with self.lock:
             if self.refusals:
                 return self.refusals.pop(0)
+            self.in_flight += 1
             hold = self.hold_from is not None and len(self.messages) >= self.hold_from
             if hold:
                 self.holding += 1
@@ -44,6 +49,10 @@ class Inbox:
                 await asyncio.sleep(0.02)
             if server.transport is None or server.transport.is_closing():
                 # The sender went away before the message was accepted.
+                return "421 4.4.2 Connection dropped"
+        if self.delay:
+            await asyncio.sleep(self.delay)
+            if server.transport is None or server.transport.is_closing():
                 return "421 4.4.2 Connection dropped"
         message = message_from_bytes(envelope.content, policy=policy.default)
         with self.lock:
@@ -56,6 +65,9 @@ class Inbox:
 
     def hold_after(self, count: int) -> None:
         self.hold_from = count
+
+    def slow_down(self, seconds: float) -> None:
+        self.delay = seconds
 
     def release(self) -> None:
         self.released.set()

@@ -256,3 +256,70 @@ def test_a_worker_killed_mid_distribution_batch_then_restarted_sends_each_contac
         smtp_server.release()
         workers.stop_all()
     assert media() == sorted(address for _name, address, _dnc in people)
+
+
+def _media_rows() -> dict[str, int]:
+    db.session.rollback()
+    rows = db.session.execute(
+        sa.select(OutboxMessage.status, sa.func.count())
+        .where(OutboxMessage.kind == "distribution")
+        .group_by(OutboxMessage.status)
+    )
+    return dict(rows.all())
+
+
+def test_a_release_withdrawn_while_a_killed_worker_held_its_batch_is_never_mailed(
+    app, smtp_server, sqlite_queue, tmp_path
+):
+    """A release sent to a list; the one worker takes the batch and the mail server is slow;
+    the worker is killed with SIGKILL holding it; the release is withdrawn; a worker started
+    again takes the batch back once its lease has run out. Nothing of the withdrawn release
+    reaches anyone."""
+    from pressoffice.services import distributions, notifications, releases
+    from tests.factories import create_release, make_user
+    from tests.services.test_distributions import make_list
+
+    url, name = sqlite_queue
+    workers = Workers(app, smtp_server.port, url, name, tmp_path)
+    workers.env["OUTBOX_BATCH_SECONDS_PER_MESSAGE"] = "1"  # a lease of 2 + 3 x 1 seconds
+    people = [(f"Reporter {n}", f"reporter{n}@media.example", False) for n in range(3)]
+    try:
+        with app.app_context():
+            officer = make_user(role="officer")
+            approver = make_user(role="approver")
+            for person in (officer, approver):
+                notifications.set_email_choices(person, [])
+            media_list = make_list("Crime", people)
+            release = create_release(state="published", author=officer, approver=approver)
+            huey.flush()  # the staff's notifications of it are not what this is about
+            smtp_server.slow_down(2)
+            made = distributions.create_distribution(
+                release.id, actor=officer, list_ids=[media_list], kind="on_publication"
+            )
+            victim = workers.start(1)
+            _wait_for(lambda: smtp_server.in_flight >= 1, 30, "the batch in the worker's hands")
+            assert _media_rows() == {"sending": 3}
+            workers.kill(victim)
+            withdrawn_at = datetime.now(UTC)
+            releases.withdraw_release(release.id, actor=approver, reason="The figures were wrong")
+            progress = distributions.distribution_progress(release.id, made.id)
+            assert progress.status == "cancelled"
+            workers.start(1)
+            _wait_for(
+                lambda: not {"queued", "sending"} & set(_media_rows()), 40, "the batch settled"
+            )
+            rows = _media_rows()
+    except AssertionError:
+        print(workers.logs())
+        raise
+    finally:
+        smtp_server.release()
+        workers.stop_all()
+    after = [
+        at
+        for at, (rcpts, _m) in zip(smtp_server.arrived_at, smtp_server.messages, strict=True)
+        if at >= withdrawn_at and any(a.endswith("@media.example") for a in rcpts)
+    ]
+    print(f"messages of the withdrawn release delivered after the withdrawal: {len(after)}")
+    assert len(after) == 0
+    assert rows == {"cancelled": 3}
