@@ -105,3 +105,94 @@ def test_a_message_never_goes_before_the_embargo_nor_for_a_release_no_longer_app
 )
 def test_one_word_for_a_distributions_progress(counts, now, status):
     assert d.summary_status(counts, EMBARGO, now) == status
+
+
+WRITTEN = EMBARGO - timedelta(hours=2)
+AMY = Contact(1, "amy@echo.example")
+
+
+def facts(**changes):
+    """A message of a distribution sent when the release goes public, as it stands."""
+    values = {
+        "kind": d.ON_PUBLICATION,
+        "contact": AMY,
+        "release_state": "scheduled",
+        "embargo_until": EMBARGO,
+        "approved_at": WRITTEN - timedelta(minutes=5),
+        "written_at": WRITTEN,
+    }
+    return d.MessageFacts(**(values | changes))
+
+
+def copy(**changes):
+    """An embargoed copy of the release, stating the embargo as it was written."""
+    values = {
+        "kind": d.EMBARGOED_COPY,
+        "embargo_line": d.embargo_banner(EMBARGO),
+        "link_expires_at": EMBARGO + timedelta(days=7),
+    }
+    return facts(**(values | changes))
+
+
+@pytest.mark.parametrize(
+    ("message", "now", "answer", "reason"),
+    [
+        # What may go: at the embargo instant, never before it; an embargoed copy before it.
+        (facts(), BEFORE, d.WAIT, None),
+        (facts(), EMBARGO, d.SEND, None),
+        (facts(release_state="published", embargo_until=None), BEFORE, d.SEND, None),
+        (copy(), BEFORE, d.SEND, None),
+        # What the office took back, whenever the worker comes to it.
+        (facts(release_state="withdrawn"), AFTER, d.DROP, "The release was withdrawn"),
+        (facts(release_state="approved"), BEFORE, d.DROP, "The release was unscheduled"),
+        (facts(release_state="draft"), AFTER, d.DROP, "The release was edited"),
+        (
+            facts(distribution_cancelled=True, cancel_reason="The release was withdrawn"),
+            EMBARGO,
+            d.DROP,
+            "Cancelled: The release was withdrawn",
+        ),
+        (facts(approved_at=WRITTEN), EMBARGO, d.SEND, None),  # approved at the same instant
+        (
+            facts(approved_at=WRITTEN + timedelta(seconds=1)),
+            EMBARGO,
+            d.DROP,
+            "approved again after this copy was written",
+        ),
+        # Do-not-contact wins over everything, and is said first.
+        (
+            facts(contact=Contact(1, "amy@echo.example", do_not_contact=True)),
+            EMBARGO,
+            d.DROP,
+            "Do not contact",
+        ),
+        (
+            facts(contact=Contact(1, None, anonymised_at=WRITTEN), release_state="withdrawn"),
+            AFTER,
+            d.DROP,
+            "Do not contact",
+        ),
+        (facts(contact=None), EMBARGO, d.DROP, "The contact was removed"),
+        (facts(kind=None), EMBARGO, d.DROP, "No longer part of a distribution"),
+        # An embargoed copy: its link taken back, the embargo it states no longer true.
+        (copy(link_revoked_at=WRITTEN), BEFORE, d.DROP, "revoked or expired"),
+        (copy(link_expires_at=BEFORE), BEFORE, d.DROP, "revoked or expired"),
+        (
+            copy(embargo_until=EMBARGO + timedelta(hours=3)),
+            BEFORE,
+            d.DROP,
+            "The embargo moved after this copy was written",
+        ),
+        (copy(), EMBARGO, d.DROP, "no longer scheduled"),  # the embargo has lifted
+    ],
+)
+def test_whether_a_message_may_still_go_at_the_instant_a_worker_claims_it(
+    message, now, answer, reason
+):
+    verdict = d.may_message_go(message, now)
+    assert verdict.answer == answer
+    if reason is None:
+        assert verdict.reason is None
+    else:
+        assert reason in verdict.reason
+    assert verdict.until == (EMBARGO if answer == d.WAIT else None)

@@ -116,3 +116,182 @@ def test_a_sent_messages_unsubscribe_secret_is_not_kept_in_the_outbox(
     assert message.status == "sent"
     found = re.search(r"/unsubscribe/([A-Za-z0-9_-]{43})", message.headers["List-Unsubscribe"])
     assert found is None or not distributions.unsubscribe_link_works(found.group(1))
+
+
+# --- what the office takes back is never sent, whatever the worker was doing ----------------
+
+SECRET = re.compile(r"/(?:preview|unsubscribe)/[A-Za-z0-9_-]{43}")
+
+
+def _three(officer):
+    notifications.set_email_choices(officer, [])
+    return make_list(
+        "Crime",
+        [
+            ("Amy Archer", "amy@echo.example", False),
+            ("Ben Bell", "ben@echo.example", False),
+            ("Cat Cole", "cat@echo.example", False),
+        ],
+    )
+
+
+def _keeps_a_secret(message) -> bool:
+    kept = [message.body_text, message.body_html or "", *message.headers.values()]
+    return any(SECRET.search(part) for part in kept)
+
+
+def test_a_release_withdrawn_while_its_batch_is_on_the_wire_stops_before_the_next_message(
+    app, app_ctx, officer, approver, smtp_server, queue, clock, monkeypatch
+):
+    """The worker holds all three under its lease; the release is withdrawn while the first is
+    with the server: that one has gone, the other two never go."""
+    from pressoffice.services import outbox_batches, releases
+
+    list_id = _three(officer)
+    notifications.set_email_choices(approver, [])
+    release = create_release(state="published", author=officer, approver=approver)
+    queue.run()
+    real = outbox_batches.compose_fast
+    composed = []
+
+    def withdrawn_meanwhile(claim, config, now):
+        composed.append(claim.to_address)
+        if len(composed) == 1:
+            releases.withdraw_release(release.id, actor=approver, reason="Wrong figures")
+        return real(claim, config, now)
+
+    monkeypatch.setattr(outbox_batches, "compose_fast", withdrawn_meanwhile)
+    distributions.create_distribution(
+        release.id, actor=officer, list_ids=[list_id], kind="on_publication"
+    )
+    queue.run()
+    assert media(smtp_server) == ["amy@echo.example"]
+    rows = {m.to_address: m for m in outbox()}
+    assert [rows[a].status for a in sorted(rows)] == ["sent", "cancelled", "cancelled"]
+    assert rows["ben@echo.example"].last_error == "Cancelled: The release was withdrawn"
+    assert not any(_keeps_a_secret(m) for m in rows.values())
+
+
+def test_a_cancel_covers_rows_whose_worker_died_and_whose_lease_has_run_out(
+    app, app_ctx, officer, approver, smtp_server, queue, clock
+):
+    """A worker took the batch and died; its lease has run out when the release is withdrawn:
+    the withdrawal cancels those rows there and then, and takes their secrets out."""
+    from pressoffice.services import releases
+    from pressoffice.services.outbox_batches import claim_batch
+
+    list_id = _three(officer)
+    release = create_release(state="published", author=officer, approver=approver)
+    queue.run()
+    made = distributions.create_distribution(
+        release.id, actor=officer, list_ids=[list_id], kind="on_publication"
+    )
+    huey.flush()
+    claim_batch([m.id for m in outbox()])  # ... and the worker is killed
+    db.session.rollback()
+    assert {m.status for m in outbox()} == {"sending"}
+    lease = max(m.lease_until for m in outbox())
+    clock.set(lease + timedelta(seconds=1))
+    releases.withdraw_release(release.id, actor=approver, reason="Wrong figures")
+    db.session.expire_all()
+    assert [m.status for m in outbox()] == ["cancelled"] * 3
+    assert not any(_keeps_a_secret(m) for m in outbox())
+    assert distributions.distribution_progress(release.id, made.id).cancelled == 3
+    sweep_now()
+    queue.run()
+    assert media(smtp_server) == []
+
+
+def test_an_embargoed_copy_whose_link_was_revoked_before_it_went_is_not_sent(
+    app, app_ctx, officer, smtp_server, queue, clock
+):
+    from pressoffice.models import EmbargoRecipient
+    from pressoffice.services import previews
+
+    list_id = _three(officer)
+    release = create_release(
+        state="scheduled", author=officer, embargo_until=DEFAULT_NOW + timedelta(hours=2)
+    )
+    distributions.create_distribution(
+        release.id, actor=officer, list_ids=[list_id], kind="embargoed_copy"
+    )
+    ben = db.session.scalar(
+        sa.select(EmbargoRecipient.id).where(EmbargoRecipient.email == "ben@echo.example")
+    )
+    previews.revoke_recipient(release.id, ben, actor=officer)
+    queue.run()
+    assert media(smtp_server) == ["amy@echo.example", "cat@echo.example"]
+    [bens] = [m for m in outbox() if m.to_address == "ben@echo.example"]
+    assert bens.status == "cancelled"
+    assert "revoked" in bens.last_error
+    assert not _keeps_a_secret(bens)
+
+
+def test_a_copy_of_a_release_corrected_before_the_worker_came_to_it_is_not_sent(
+    app, app_ctx, officer, approver, smtp_server, queue, clock
+):
+    """The copies were written from the approved text; a correction approved since makes them
+    out of date: none goes, and the office reads why."""
+    from pressoffice.services import releases
+    from tests.services.test_releases import edit
+
+    list_id = _three(officer)
+    release = create_release(state="published", author=officer, approver=approver)
+    queue.run()
+    distributions.create_distribution(
+        release.id, actor=officer, list_ids=[list_id], kind="on_publication"
+    )
+    huey.flush()  # the worker has not come to them yet
+    clock.advance(minutes=5)
+    edit(release, officer, body="Corrected body", change_note="Corrected the date")
+    releases.approve_release(release.id, actor=approver)
+    clock.advance(seconds=app.config["OUTBOX_SWEEP_GRACE_SECONDS"] + 1)
+    sweep_now()
+    queue.run()
+    assert media(smtp_server) == []
+    assert {m.last_error for m in outbox()} == {
+        "The release was approved again after this copy was written"
+    }
+
+
+def test_a_message_refused_for_good_keeps_no_personal_link(
+    app, app_ctx, officer, smtp_server, queue, clock
+):
+    """A copy that will never go (the server refused it for good) keeps neither the embargoed
+    link nor the unsubscribe link: an admin reading the outbox cannot open them."""
+    notifications.set_email_choices(officer, [])
+    list_id = make_list("Crime", [("Amy Archer", "amy@echo.example", False)])
+    release = create_release(
+        state="scheduled", author=officer, embargo_until=DEFAULT_NOW + timedelta(hours=2)
+    )
+    smtp_server.refuse_next("550 5.1.1 No such mailbox")
+    distributions.create_distribution(
+        release.id, actor=officer, list_ids=[list_id], kind="embargoed_copy"
+    )
+    queue.run()
+    [message] = outbox()
+    assert message.status == "failed"
+    assert not _keeps_a_secret(message)
+    assert "/preview/(link not kept: not sent)" in message.body_text
+
+
+def test_copies_cancelled_with_their_release_keep_no_personal_link(
+    app, app_ctx, officer, smtp_server, queue, clock
+):
+    from pressoffice.services import releases
+
+    list_id = _three(officer)
+    release = create_release(
+        state="scheduled", author=officer, embargo_until=DEFAULT_NOW + timedelta(hours=2)
+    )
+    made = {}
+    for kind in ("embargoed_copy", "on_publication"):
+        made[kind] = distributions.create_distribution(
+            release.id, actor=officer, list_ids=[list_id], kind=kind
+        )
+    huey.flush()
+    assert sum(_keeps_a_secret(m) for m in outbox()) == 6
+    releases.unschedule_release(release.id, actor=officer)
+    db.session.expire_all()
+    assert [m.status for m in outbox()] == ["cancelled"] * 6
+    assert not any(_keeps_a_secret(m) for m in outbox())
