@@ -25,7 +25,7 @@ from ..models import (
     Release,
 )
 from . import mail, secret_links
-from .outbox import cancel_messages, message_values
+from .outbox import cancel_messages, message_values, not_gone
 from .outbox_bulk import hand_batches_after_commit, queue_emails
 from .release_letters import release_letter
 from .releases.public import load_public_release
@@ -245,15 +245,28 @@ def follow_embargo(distribution: Distribution, release: Release, now: datetime) 
         )
     ).all()
     stale = [row for row in rows if (found := _BANNER.search(row.body_text)) and found[0] != banner]
-    for row in stale:
-        if row.status == "queued":
-            db.session.execute(
-                sa.update(OutboxMessage)
-                .where(OutboxMessage.id == row.id, OutboxMessage.status == "queued")
-                .values(body_text=_BANNER.sub(banner, row.body_text))
-                .execution_options(synchronize_session=False)
+    # A copy not gone (queued, or left by a killed worker whose lease ran out) says the new
+    # embargo; one sent, or on the wire, is followed by a note.
+    rewritten = set(
+        db.session.scalars(
+            sa.select(OutboxMessage.id).where(
+                OutboxMessage.id.in_([row.id for row in stale]), not_gone(now)
             )
-    told = [row for row in stale if row.status != "queued"]
+        )
+    )
+    table = OutboxMessage.__table__
+    if rewritten:
+        db.session.execute(
+            sa.update(table)
+            .where(table.c.id == sa.bindparam("row_id"))
+            .values(body_text=sa.bindparam("said")),
+            [
+                {"row_id": row.id, "said": _BANNER.sub(banner, row.body_text)}
+                for row in stale
+                if row.id in rewritten
+            ],
+        )
+    told = [row for row in stale if row.id not in rewritten]
     office = current_app.config.get("PRESS_OFFICE_NAME") or "The press office"
     queue_emails(
         [
@@ -280,17 +293,14 @@ def follow_embargo(distribution: Distribution, release: Release, now: datetime) 
 
 def why_cancelled(state: str) -> str:
     """Why a release's distribution stops, from the state the release is in now."""
-    return {
-        "approved": "The release was unscheduled",
-        "draft": "The release was edited: its approval is void",
-        "in_review": "The release was edited: its approval is void",
-        "withdrawn": "The release was withdrawn",
-    }.get(state, "The release is no longer scheduled")
+    return rules.why_not_any_more(state)
 
 
 def cancel(distribution: Distribution, release: Release, now: datetime, reason: str) -> None:
-    """Cancel what has not gone of a distribution (its messages still queued), with the
-    reason, on the release's timeline."""
+    """Cancel what has not gone of a distribution (its messages queued, or left by a worker
+    whose lease ran out), with the reason, on the release's timeline. A message a worker still
+    holds is stopped by that worker before it goes on (``outbox_gate``: the distribution is
+    cancelled), or, the worker killed, when its row is next claimed."""
     message_ids = db.session.scalars(
         sa.select(DistributionRecipient.outbox_message_id).where(
             DistributionRecipient.distribution_id == distribution.id,

@@ -295,3 +295,35 @@ def test_copies_cancelled_with_their_release_keep_no_personal_link(
     db.session.expire_all()
     assert [m.status for m in outbox()] == ["cancelled"] * 6
     assert not any(_keeps_a_secret(m) for m in outbox())
+
+
+def test_an_embargo_moved_after_a_worker_died_holding_the_copies_is_said_in_them(
+    app, app_ctx, officer, smtp_server, queue, clock
+):
+    """The worker that took the embargoed copies died before sending them and its lease ran
+    out; the embargo moves: each journalist gets one copy, stating the new embargo."""
+    from pressoffice.services import releases
+    from pressoffice.services.outbox_batches import claim_batch
+
+    list_id = _three(officer)
+    release = create_release(
+        state="scheduled", author=officer, embargo_until=DEFAULT_NOW + timedelta(hours=2)
+    )
+    distributions.create_distribution(
+        release.id, actor=officer, list_ids=[list_id], kind="embargoed_copy"
+    )
+    huey.flush()
+    claim_batch([m.id for m in outbox()])  # ... and the worker is killed
+    db.session.rollback()
+    clock.set(max(m.lease_until for m in outbox()) + timedelta(seconds=1))
+    releases.schedule_release(
+        release.id, actor=officer, embargo_until=DEFAULT_NOW + timedelta(hours=6)
+    )
+    sweep_now()
+    queue.run()
+    assert media(smtp_server) == ["amy@echo.example", "ben@echo.example", "cat@echo.example"]
+    for _rcpts, message in smtp_server.messages:
+        assert message["Subject"].startswith("Embargoed: ")  # the copy, not a note about it
+        words = message.get_body(("plain",)).get_content()
+        assert "EMBARGOED UNTIL 16:00" in words
+        assert re.search(r"/preview/[A-Za-z0-9_-]{43}", words)
