@@ -103,3 +103,43 @@ def test_the_release_a_statement_served_becomes_its_first_link(tmp_path):
                 "SELECT id, release_id FROM statements ORDER BY id"
             ).all()
         assert kept == [(1, 7), (2, None)]
+
+
+def test_unsent_outbox_rows_lose_their_personal_links_and_sent_ones_are_left_alone(tmp_path):
+    """Migration 0030: a cancelled or failed row kept its preview and unsubscribe tokens; they
+    go, in its words and its headers. Queued rows (still to go) keep theirs."""
+    from flask_migrate import upgrade
+
+    from pressoffice import create_app
+
+    token = "A" * 43
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'o.db'}"})
+    with app.app_context():
+        upgrade(revision="0021")
+        with db.engine.begin() as connection:
+            for number, status in enumerate(("cancelled", "failed", "queued"), start=1):
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO outbox_messages (id, kind, to_name, to_address, subject, "
+                        "body_text, body_html, headers, status, attempts, next_attempt_at, "
+                        "message_id, created_at) VALUES (:id, 'distribution', 'Amy', "
+                        "'amy@echo.example', 'S', :text, :html, :headers, :status, 0, "
+                        "'2016-11-29 10:00:00', :mid, '2016-11-29 10:00:00')"
+                    ),
+                    {
+                        "id": number,
+                        "text": f"Read it: https://x.example/preview/{token}\n",
+                        "html": f'<a href="https://x.example/unsubscribe/{token}">stop</a>',
+                        "headers": f'{{"List-Unsubscribe": "<https://x.example/unsubscribe/{token}>"}}',
+                        "status": status,
+                        "mid": f"<{number}@x.example>",
+                    },
+                )
+        upgrade(revision="0030")
+        with db.engine.connect() as connection:
+            rows = connection.exec_driver_sql(
+                "SELECT status, body_text || body_html || headers FROM outbox_messages ORDER BY id"
+            ).all()
+    kept = {status: token in words for status, words in rows}
+    assert kept == {"cancelled": False, "failed": False, "queued": True}
+    assert "/preview/(link not kept: not sent)" in rows[0][1]
