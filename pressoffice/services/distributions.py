@@ -6,9 +6,12 @@
 - A release sent when it goes public is written to the outbox at once too, each message due at
   the embargo instant: no worker claims a message before it is due, so nothing goes early, and
   at the instant the workers only send (in batches of fifty over one connection each), asking
-  do-not-contact again as they claim each batch.
+  whether each message may still go as they claim it and again just before it goes
+  (``outbox_gate``: withdrawn, unscheduled, approved again, cancelled, do not contact...).
 - ``follow_release`` is called by the release use cases in their own unit of work: an embargo
-  moved moves the send; unscheduling, withdrawing or an edit cancels what has not gone.
+  moved moves the send; unscheduling, withdrawing or an edit cancels what has not gone (queued,
+  or left by a killed worker whose lease ran out; a message a live worker holds is refused by
+  the rule before it goes).
 - ``unsubscribe`` is the one-click link of every message (RFC 8058): it sets do-not-contact and
   cancels whatever is still queued for that contact.
 
