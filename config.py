@@ -76,6 +76,17 @@ def check_session_limits(settings) -> None:
         )
 
 
+def check_page_cache(settings) -> None:
+    """Refuse a PUBLIC_PAGE_CACHE other than memory or off (an older setting, "shared", kept
+    pages in files, with the database's address in them)."""
+    value = settings.get("PUBLIC_PAGE_CACHE")
+    if value not in ("memory", "off"):
+        raise ConfigError(
+            f"PUBLIC_PAGE_CACHE must be memory or off, not {value!r} (public pages are no longer "
+            "kept in files: delete the folder instance/page-cache, or PUBLIC_PAGE_CACHE_DIR)"
+        )
+
+
 class Config:
     ENV_NAME = "base"
     SECRET_KEY = _env("SECRET_KEY", DEFAULT_SECRET)
@@ -112,15 +123,10 @@ class Config:
     # How long a cache in front of the app may keep a public page, the feed or a public API
     # answer, in seconds; never past the next embargo instant, whatever this says.
     PUBLIC_CACHE_MAX_AGE = _seconds("PUBLIC_CACHE_MAX_AGE", "60")
-    # The app keeps rendered public pages until what they show changes (public/page_store.py):
-    # "shared" in memory and in files under PUBLIC_PAGE_CACHE_DIR (default: the instance
-    # folder's page-cache), so a server's workers render a page once; "memory"; or "off".
-    PUBLIC_PAGE_CACHE = _env("PUBLIC_PAGE_CACHE", "shared")
-    PUBLIC_PAGE_CACHE_DIR = _env("PUBLIC_PAGE_CACHE_DIR")
-    # The enquiry log, the dashboard and the release editor are kept in each worker's memory
-    # for the sign-in that asked, until anything they show changes (web/kept_pages.py):
-    # "memory" or "off". Never on disk: staff pages show embargoed words.
-    STAFF_PAGE_CACHE = _env("STAFF_PAGE_CACHE", "memory")
+    # The app keeps rendered public pages in each worker's memory (public/caching/): while
+    # nothing saved through the app changes them, and never longer than PUBLIC_CACHE_MAX_AGE
+    # nor past the next embargo instant. "memory" (default) or "off". Never on disk.
+    PUBLIC_PAGE_CACHE = _env("PUBLIC_PAGE_CACHE", "memory")
 
     # Where release attachments are kept: outside the web root, never served as static files.
     ATTACHMENT_DIR = _env("ATTACHMENT_DIR")
@@ -182,6 +188,7 @@ class Config:
     def check(cls, app) -> None:
         """Refuse to start with settings that would be unsafe or unusable."""
         check_session_limits(app.config)
+        check_page_cache(app.config)
         if app.config.get("SQLALCHEMY_DATABASE_URI"):
             app.config["SQLALCHEMY_DATABASE_URI"] = check_database_url(
                 app.config["SQLALCHEMY_DATABASE_URI"]
@@ -199,7 +206,6 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
-    PUBLIC_PAGE_CACHE = "memory"
     # Tests queue jobs in memory unless they name a shared queue.
     JOBS_URL = _env("JOBS_URL", "memory://")
 

@@ -437,8 +437,6 @@ def measure(options) -> dict:
                 "DATABASE_URL": url,
                 "SECRET_KEY": secrets.token_hex(32),
                 "FLASK_DEBUG": "0",
-                # Rendered public pages are shared by the workers through this run's folder.
-                "PUBLIC_PAGE_CACHE_DIR": str(folder / "page-cache"),
             }
             app = Server("pressoffice:create_app()", options.workers, env, folder / "app.log")
             bare = Server("benchmarks.bare:app", options.workers, env, folder / "bare.log")

@@ -39,12 +39,10 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     if not app.config.get("ATTACHMENT_DIR"):
         app.config["ATTACHMENT_DIR"] = str(Path(app.instance_path) / "attachments")
     config_class.check(app)
-    from .public.front_door import install as install_front_door
-    from .web.staff_door import install as install_staff_door
+    from .public.caching.front_door import install as install_front_door
 
-    # Inside the proxy fix: the doors see the scheme, host and address the visitor asked from.
+    # Inside the proxy fix: the door sees the scheme, host and address the visitor asked from.
     install_front_door(app)
-    install_staff_door(app)
     if app.config["PROXY_HOPS"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -1110,9 +1110,9 @@ class NotificationPreference(db.Model):
 
 
 class PublicChange(db.Model):
-    """Two rows whose tokens change in the same transaction as what the pages show: row 1
-    with anything a public page shows, row 2 with anything a staff page shows. A rendered
-    page is kept only under the token it was read under (services.public_freshness)."""
+    """One row whose token changes in the same transaction as anything a public page shows:
+    a rendered public page is kept only under the token it was read under
+    (services.public_freshness)."""
 
     __tablename__ = "public_changes"
 

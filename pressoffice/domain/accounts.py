@@ -146,21 +146,6 @@ def sign_in_end_reason(
     return None
 
 
-def sign_in_holds_until(
-    *,
-    signed_in_at: datetime,
-    last_seen_at: datetime,
-    remember_until: datetime | None,
-    idle_limit: timedelta,
-    absolute_limit: timedelta,
-) -> datetime:
-    """The first instant at which ``sign_in_end_reason`` ends this sign-in if it is not used
-    again: before it, the sign-in holds by its time limits."""
-    if remember_until is not None:
-        return remember_until
-    return min(last_seen_at + idle_limit, signed_in_at + absolute_limit)
-
-
 def _duration_words(limit: timedelta) -> str:
     seconds = int(limit.total_seconds())
     # "24 hours" reads better than "1 day" for a working sign-in; days from two on.

@@ -288,24 +288,6 @@ def deadline_state(
     )
 
 
-def deadline_state_changes_at(
-    status: str, deadline: datetime | None, answered_at: datetime | None, now: datetime
-) -> datetime | None:
-    """The first instant after ``now`` at which ``deadline_state`` may say something else
-    (None: it never will). Its words count whole minutes, so they may change each time the
-    whole minutes left, or overdue, change, and when the deadline passes; a page showing the
-    state is right until then."""
-    if status not in OPEN_STATUSES or deadline is None:
-        return None
-    if now > deadline:
-        overdue_minutes = int((now - deadline).total_seconds()) // 60
-        return deadline + timedelta(minutes=overdue_minutes + 1)
-    minutes_left = int((deadline - now).total_seconds()) // 60
-    changes = deadline - timedelta(minutes=minutes_left)
-    # Exactly on a whole minute left (or at the deadline itself): the very next instant.
-    return changes if changes > now else now + timedelta(microseconds=1)
-
-
 # The duty officer's order: overdue first, then the rest still to answer, then those answered
 # but not closed, then closed ones; within each, the soonest deadline first (none last), then
 # the longest waiting.

@@ -309,26 +309,12 @@ def resume_session(
     )
     if reason:
         return None, reason
-    last_seen_at = sign_in.last_seen_at
-    if now - last_seen_at >= SESSION_USE_RECORDED_EVERY:
+    if now - sign_in.last_seen_at >= SESSION_USE_RECORDED_EVERY:
         _record_session_use(sign_in.id, now)
-        last_seen_at = now
     user = db.session.get(User, user_id)
     if user is None:
         return None, None
     user.session_key = key
-    # Until when this sign-in may be taken as holding without asking the database for more
-    # than whether it was ended: its time limits, and the next time its use is recorded.
-    user.session_holds_until = min(
-        last_seen_at + SESSION_USE_RECORDED_EVERY,
-        rules.sign_in_holds_until(
-            signed_in_at=sign_in.signed_in_at,
-            last_seen_at=last_seen_at,
-            remember_until=sign_in.remember_until,
-            idle_limit=idle_limit,
-            absolute_limit=absolute_limit,
-        ),
-    )
     return user, None
 
 

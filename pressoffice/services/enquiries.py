@@ -30,7 +30,6 @@ from .enquiry_filters import EnquiryFilters, filtered_query, row_id
 from .enquiry_filters import parse_filters as parse_filters
 from .enquiry_pages import COUNT_LIMIT as COUNT_LIMIT
 from .enquiry_pages import log_page as log_page
-from .enquiry_pages import next_overdue_instant as next_overdue_instant
 from .enquiry_retention import AnonymiseResult as AnonymiseResult
 from .enquiry_retention import anonymise_closed as anonymise_closed
 from .enquiry_snapshot import EnquirySnapshot, snapshot

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -104,19 +104,6 @@ def count_matching(query: sa.Select, limit: int | None = None) -> Count:
     bounded = query.with_only_columns(Enquiry.id).order_by(None).limit(limit + 1).subquery()
     found = db.session.scalar(sa.select(sa.func.count()).select_from(bounded)) or 0
     return Count(limit, more=True) if found > limit else Count(found)
-
-
-def next_overdue_instant(now: datetime) -> datetime | None:
-    """The first instant after ``now`` at which an enquiry still open becomes overdue (None if
-    none will): the order of the duty officer's log, the overdue filter and the dashboard's
-    counts change then. One read of the (status, deadline) index."""
-    deadline = db.session.scalar(
-        sa.select(sa.func.min(Enquiry.deadline)).where(
-            Enquiry.status.in_(rules.OPEN_STATUSES), Enquiry.deadline >= now
-        )
-    )
-    # Overdue once the deadline has passed: from the instant just after it.
-    return None if deadline is None else deadline + timedelta(microseconds=1)
 
 
 def _older_than(instant: datetime, number: int):

@@ -9,9 +9,8 @@ and a transaction waiting for the row holds nothing the one holding it needs. Wr
 tables no public page shows (enquiries, sign-ins, tokens, previews, the outbox) leave it alone,
 so a busy enquiry log does not throw away the newsroom's pages.
 
-A second row, the office-change token, is renewed the same way with a write to any table a staff
-page shows (all but ``UNSHOWN_TABLES``): kept staff pages (``web.kept_pages``) are right only
-under it. Both rows are renewed in one statement, always in the same order.
+A change made straight in the database leaves the token alone: the kept pages
+(``public.caching``) are therefore never served past the max-age they were sent with.
 """
 
 from __future__ import annotations
@@ -59,19 +58,11 @@ PRIVATE_TABLES = frozenset(
     }
 )
 
-# Writes no staff page shows either: the record of a sign-in's use (written at most once a
-# minute per person, as a side effect of asking for a page), the answers kept for retried API
-# requests, and the tokens themselves.
-UNSHOWN_TABLES = frozenset({"user_sessions", "idempotency_keys", "public_changes"})
-
-# The rows of ``public_changes``: the public-change token, and the office-change token, which
-# changes with a write to any table but those above (``web.kept_pages``).
-PUBLIC_ROW, OFFICE_ROW = 1, 2
+# The one row of ``public_changes``.
+PUBLIC_ROW = 1
 
 _CHANGED = "pressoffice.public_changed"
-_OFFICE_CHANGED = "pressoffice.office_changed"
 _TOKEN = sa.select(PublicChange.token).where(PublicChange.id == PUBLIC_ROW)
-_OFFICE_TOKEN = sa.select(PublicChange.token).where(PublicChange.id == OFFICE_ROW)
 
 
 def next_embargo_after(instant: datetime) -> datetime | None:
@@ -95,30 +86,14 @@ def public_change_token() -> str | None:
     return db.session.connection().execute(_TOKEN).scalar()
 
 
-def office_change_token() -> str | None:
-    """The current office-change token: a kept staff page is right only under the token it
-    was rendered under. None when the row is missing: keep nothing."""
-    return db.session.connection().execute(_OFFICE_TOKEN).scalar()
-
-
 def _is_public_table(name: str | None) -> bool:
     return name is not None and name not in PRIVATE_TABLES
 
 
-def _is_shown_table(name: str | None) -> bool:
-    return name is not None and name not in UNSHOWN_TABLES
-
-
 def _note(session, names) -> None:
-    """Mark the session's transaction as changing what public and staff pages show."""
-    info = session.info
-    for name in names:
-        if info.get(_CHANGED) and info.get(_OFFICE_CHANGED):
-            return
-        if _is_public_table(name):
-            info[_CHANGED] = True
-        if _is_shown_table(name):
-            info[_OFFICE_CHANGED] = True
+    """Mark the session's transaction as changing what public pages show."""
+    if any(_is_public_table(name) for name in names):
+        session.info[_CHANGED] = True
 
 
 def _tables(objects):
@@ -127,8 +102,7 @@ def _tables(objects):
 
 @event.listens_for(Session, "after_flush")
 def _note_flushed_changes(session, _flush_context) -> None:
-    info = session.info
-    if info.get(_CHANGED) and info.get(_OFFICE_CHANGED):
+    if session.info.get(_CHANGED):
         return
     _note(session, _tables(session.new))
     _note(session, _tables(session.deleted))
@@ -144,20 +118,13 @@ def _note_bulk_changes(state) -> None:
 
 
 @event.listens_for(Session, "before_commit")
-def _renew_tokens_if_changed(session) -> None:
+def _renew_token_if_changed(session) -> None:
     session.flush()  # what is still pending counts too, and takes its locks first
-    rows = []
-    if session.info.pop(_CHANGED, False):
-        rows.append({"id": PUBLIC_ROW, "token": secrets.token_hex(16)})
-    if session.info.pop(_OFFICE_CHANGED, False):
-        rows.append({"id": OFFICE_ROW, "token": secrets.token_hex(16)})
-    if not rows:
+    if not session.info.pop(_CHANGED, False):
         return
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    # One statement, the rows always in the same order, so two commits never wait on each
-    # other's rows crosswise.
-    statement = insert(PublicChange).values(rows)
+    statement = insert(PublicChange).values(id=PUBLIC_ROW, token=secrets.token_hex(16))
     session.execute(
         statement.on_conflict_do_update(
             index_elements=["id"], set_={"token": statement.excluded.token}
@@ -169,4 +136,3 @@ def _renew_tokens_if_changed(session) -> None:
 def _forget_changes_of_an_ended_transaction(session, transaction) -> None:
     if transaction.parent is None:
         session.info.pop(_CHANGED, None)
-        session.info.pop(_OFFICE_CHANGED, None)

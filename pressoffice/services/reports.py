@@ -57,9 +57,6 @@ class Dashboard:
     performance_days: int
     days: list[DayCounts]
     chart: Markup
-    # The first instant after ``now`` at which a figure changes by the clock alone, short of
-    # the day turning: a deadline passing (None: no deadline is to come).
-    changes_at: datetime | None = None
 
     @property
     def share_in_time(self) -> int | None:
@@ -89,17 +86,16 @@ def dashboard(now: datetime) -> Dashboard:
     week_starts = today - timedelta(days=today.weekday())
 
     # Only the open enquiries are read (through the status index), however long the log.
-    open_count, overdue, attention, open_deadline = db.session.execute(
+    open_count, overdue, attention = db.session.execute(
         sa.select(
             sa.func.count(),
             sa.func.count().filter(Enquiry.deadline.is_not(None), Enquiry.deadline < now),
             sa.func.count().filter(Enquiry.needs_attention.is_(True)),
-            sa.func.min(Enquiry.deadline).filter(Enquiry.deadline >= now),
         ).where(Enquiry.status.in_(rules.OPEN_STATUSES))
     ).one()
 
     since = _midnight(today - timedelta(days=PERFORMANCE_DAYS - 1), calendar)
-    in_time, known, unanswered_deadline = db.session.execute(
+    in_time, known = db.session.execute(
         sa.select(
             sa.func.count().filter(
                 Enquiry.answered_at.is_not(None), Enquiry.answered_at <= Enquiry.deadline
@@ -107,13 +103,8 @@ def dashboard(now: datetime) -> Dashboard:
             sa.func.count().filter(
                 sa.or_(Enquiry.answered_at.is_not(None), Enquiry.deadline < now)
             ),
-            sa.func.min(Enquiry.deadline).filter(
-                Enquiry.answered_at.is_(None), Enquiry.deadline >= now
-            ),
         ).where(Enquiry.received_at >= since, Enquiry.deadline.is_not(None))
     ).one()
-    # A deadline counts as passed from the instant just after it.
-    passing = [d + timedelta(microseconds=1) for d in (open_deadline, unanswered_deadline) if d]
 
     days = per_day(today, CHART_DAYS, calendar)
     return Dashboard(
@@ -129,7 +120,6 @@ def dashboard(now: datetime) -> Dashboard:
         performance_days=PERFORMANCE_DAYS,
         days=days,
         chart=chart_svg(days),
-        changes_at=min(passing, default=None),
     )
 
 

@@ -36,7 +36,6 @@ from .enquiry_forms import (
     RespondForm,
     UKTime,
 )
-from .kept_pages import keep_until, kept_for_staff
 from .statement_answers import statement_panel
 
 CSV_SPOOL_BYTES = 8 * 1024 * 1024
@@ -77,13 +76,9 @@ def _filter_form() -> FilterForm:
 
 @bp.get("/enquiries", endpoint="enquiries_index")
 @staff_required
-@kept_for_staff
 def enquiries_index():
     form = _filter_form()
     now = clock.now()
-    # Which enquiries match and in what order changes when one still open becomes overdue;
-    # each row's deadline words say when they change themselves (enquiry_deadline).
-    keep_until(enquiries.next_overdue_instant(now))
     try:
         filters = enquiries.parse_filters(request.args, log_view=True)
         # Paged by position (the links carry it), so a page deep in a long log is as quick
@@ -340,9 +335,6 @@ def enquiry_close(reference: str):
 # Used by the templates to show statuses and deadlines the same way everywhere.
 @bp.app_template_global("enquiry_deadline")
 def enquiry_deadline(enquiry, now):
-    keep_until(
-        rules.deadline_state_changes_at(enquiry.status, enquiry.deadline, enquiry.answered_at, now)
-    )
     return rules.deadline_state(enquiry.status, enquiry.deadline, enquiry.answered_at, now)
 
 

@@ -42,7 +42,6 @@ from ..services.errors import (
 )
 from ..timefmt import to_london, uk_datetime
 from . import bp
-from .kept_pages import keep_until, kept_for_staff
 
 STATUS_TAG_COLOURS = {
     "draft": "grey",
@@ -217,12 +216,8 @@ def release_new():
 
 @bp.route("/releases/<int:release_id>/edit", methods=["GET", "POST"], endpoint="release_edit")
 @staff_required
-@kept_for_staff
 def release_edit(release_id: int):
     release = release_or_404(release_id)
-    # Whether it may still be edited changes when a scheduled release's embargo lifts.
-    if release.embargo_until and release.embargo_until > clock.now():
-        keep_until(release.embargo_until)
     refusal = releases.why_not("edit", release, current_user, clock.now())
     if not refusal:
         flash(refusal.reason, "error")

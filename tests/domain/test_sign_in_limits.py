@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from pressoffice.domain.accounts import (
     EXPIRED,
@@ -14,7 +12,6 @@ from pressoffice.domain.accounts import (
     REMEMBER_EXPIRED,
     sign_in_end_reason,
     sign_in_ended_message,
-    sign_in_holds_until,
 )
 
 SIGNED_IN = datetime(2016, 11, 29, 9, 0, tzinfo=UTC)
@@ -72,26 +69,3 @@ def test_the_sign_in_page_says_why_in_plain_words(reason, words):
         remember_limit=timedelta(days=14),
     )
     assert words in message
-
-
-hours = st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=20))
-
-
-@given(
-    used_after=hours,
-    remember_for=st.one_of(st.none(), st.timedeltas(min_value=S, max_value=timedelta(days=14))),
-)
-def test_a_sign_in_holds_until_the_instant_given_and_ends_at_it(used_after, remember_for):
-    """The staff door answers a kept page without asking the time limits again before this
-    instant: the sign-in must hold up to it, and end at it."""
-    limits = {
-        "signed_in_at": SIGNED_IN,
-        "last_seen_at": SIGNED_IN + used_after,
-        "remember_until": None if remember_for is None else SIGNED_IN + remember_for,
-        "idle_limit": IDLE_LIMIT,
-        "absolute_limit": ABSOLUTE_LIMIT,
-    }
-    ends = sign_in_holds_until(**limits)
-
-    assert sign_in_end_reason(now=ends, **limits) is not None
-    assert sign_in_end_reason(now=ends - timedelta(microseconds=1), **limits) is None

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from pressoffice.public.front_door import FrontDoor
+from pressoffice.public.caching.front_door import FrontDoor
 from pressoffice.services import releases
 
 from ..conftest import login

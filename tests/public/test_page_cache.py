@@ -2,19 +2,21 @@
 it being rendered again, and never a page that is no longer right.
 
 A kept page is used only under the public-change token it was rendered under (it changes in the
-same transaction as any save of anything public) and only before the next instant at which the
-page changes by the clock alone: an embargo lifting, the office opening or closing.
+same transaction as any save of anything public), only before the next instant at which the
+page changes by the clock alone (an embargo lifting, the office opening or closing), and only
+while it is younger than the max-age it was sent with (a change made straight in the database
+leaves the token alone).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from pressoffice.extensions import db
-from pressoffice.public.page_store import PageStore, StoredPage
 from pressoffice.services import office_calendar, releases
 
 from ..factories import create_release
@@ -164,56 +166,6 @@ def test_the_contact_page_changes_at_the_closing_second(client, app, clock):
     assert app.config["OUT_OF_HOURS_LINE"] in closed_page
 
 
-# --- the store shared by the workers ------------------------------------------------------------
-
-
-def _page(token="t1", valid_until=None, body=b"<p>page</p>"):  # noqa: S107 - no password
-    return StoredPage(
-        key="k",
-        token=token,
-        valid_from=datetime(2016, 12, 1, tzinfo=UTC),
-        valid_until=valid_until,
-        body=body,
-        mimetype="text/html",
-        etag="e1",
-    )
-
-
-def test_a_page_kept_by_one_worker_is_found_by_another_through_the_folder(tmp_path):
-    one, other = PageStore(tmp_path), PageStore(tmp_path)
-    at = datetime(2016, 12, 1, 9, tzinfo=UTC)
-    until = datetime(2016, 12, 1, 10, tzinfo=UTC)
-
-    one.put(_page(valid_until=until))
-
-    found = other.get("k", "t1", at)
-    assert found is not None and found.body == b"<p>page</p>" and found.valid_until == until
-    assert other.get("k", "t2", at) is None  # saved since: another token
-    assert other.get("k", "t1", until) is None  # the instant it changes by itself
-    assert other.get("k", "t1", datetime(2016, 11, 30, tzinfo=UTC)) is None  # before it was made
-
-
-def test_a_newer_page_from_another_worker_replaces_the_one_in_memory(tmp_path):
-    one, other = PageStore(tmp_path), PageStore(tmp_path)
-    at = datetime(2016, 12, 1, 9, tzinfo=UTC)
-    one.put(_page())
-    assert other.get("k", "t1", at) is not None
-
-    one.put(_page(token="t2", body=b"<p>new</p>"))
-
-    assert other.get("k", "t2", at).body == b"<p>new</p>"
-
-
-def test_a_folder_that_cannot_be_written_only_loses_the_sharing(tmp_path):
-    blocked = tmp_path / "file"
-    blocked.write_text("not a folder")
-    store = PageStore(blocked / "pages")
-
-    store.put(_page())
-
-    assert store.get("k", "t1", datetime(2016, 12, 1, 9, tzinfo=UTC)) is not None
-
-
 def test_an_office_hours_setting_is_part_of_the_kept_page(client, app, clock, monkeypatch):
     clock.set(datetime(2016, 12, 1, 10, 0, tzinfo=UTC))
     assert client.get("/api/v1/routing").get_json()["route"] == "office_hours"
@@ -242,3 +194,167 @@ def test_the_office_calendar_kept_by_year_follows_closures_added_and_removed(cli
 
     office_calendar.remove_exception(closure.id)
     assert client.get(other_day).get_json()["route"] == "office_hours"
+
+
+# --- changes made outside the app ---------------------------------------------------------------
+#
+# A change made straight in the database (an emergency takedown by SQL, a restored backup) does not
+# renew the public-change token, so the token cannot tell a kept page it is wrong: such a change
+# must still reach visitors within the max-age the page was sent with, as it reaches a cache in
+# front of the app.
+
+TAKEN_DOWN_URLS = ["/news/{slug}", "/news", "/news.atom"]
+
+
+def _take_down_behind_the_apps_back(release_id: int) -> None:
+    with db.engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "UPDATE releases SET state = 'draft', public_revision_id = NULL WHERE id = :id"
+            ),
+            {"id": release_id},
+        )
+
+
+def _shows(response, release) -> bool:
+    return response.status_code == 200 and release.title.encode() in response.data
+
+
+@pytest.mark.parametrize("url", TAKEN_DOWN_URLS)
+def test_a_release_taken_down_in_the_database_is_gone_once_the_max_age_has_passed(
+    app, client, published, clock, url
+):
+    url = url.format(slug=published.slug)
+    max_age = timedelta(seconds=app.config["PUBLIC_CACHE_MAX_AGE"])
+    sent_at = clock()
+    first = client.get(url)
+    assert _shows(first, published)
+    assert first.headers["Cache-Control"] == f"public, max-age={max_age.seconds}"
+    assert _shows(client.get(url), published)  # kept, and answered before the app
+
+    _take_down_behind_the_apps_back(published.id)
+    clock.set(sent_at + max_age - timedelta(microseconds=1))
+    assert _shows(client.get(url), published)  # still within the max-age it was sent with
+
+    clock.set(sent_at + max_age)
+    gone = client.get(url)
+
+    assert not _shows(gone, published)
+    assert not _shows(client.get(url, headers={"If-None-Match": first.headers["ETag"]}), published)
+    if url.startswith("/news/"):
+        assert gone.status_code == 404
+
+
+def test_a_kept_page_tells_a_cache_in_front_only_what_is_left_of_its_max_age(
+    app, client, published, clock
+):
+    url = f"/news/{published.slug}"
+    max_age = app.config["PUBLIC_CACHE_MAX_AGE"]
+    sent_at = clock()
+    client.get(url)
+
+    clock.set(sent_at + timedelta(seconds=max_age - 20, microseconds=1))
+
+    assert client.get(url).headers["Cache-Control"] == "public, max-age=19"
+
+
+def test_a_revalidation_after_the_max_age_is_answered_from_the_data_as_it_is_now(
+    app, client, published, clock
+):
+    url = f"/news/{published.slug}"
+    sent_at = clock()
+    etag = client.get(url).headers["ETag"]
+    _take_down_behind_the_apps_back(published.id)
+    clock.set(sent_at + timedelta(seconds=1))
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+
+    clock.set(sent_at + timedelta(seconds=app.config["PUBLIC_CACHE_MAX_AGE"]))
+
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 404
+
+
+@pytest.fixture
+def restarted(app, clock):
+    """``restarted()`` builds a new app over the same database and instance folder, with the
+    page cache as shipped, as a server restart does; each one is closed after the test."""
+    from config import Config
+    from pressoffice import create_app
+    from pressoffice.clock import set_clock
+
+    built = []
+
+    def build():
+        other = create_app(
+            "testing",
+            {
+                "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                "ATTACHMENT_DIR": app.config["ATTACHMENT_DIR"],
+                "SERVER_NAME": app.config["SERVER_NAME"],
+                "PUBLIC_PAGE_CACHE": Config.PUBLIC_PAGE_CACHE,
+            },
+        )
+        other.test_client_class = app.test_client_class
+        set_clock(other, clock)
+        built.append(other)
+        return other
+
+    yield build
+    for other in built:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.mark.parametrize("url", TAKEN_DOWN_URLS)
+def test_a_release_taken_down_in_the_database_is_gone_after_a_restart(
+    restarted, published, clock, url
+):
+    url = url.format(slug=published.slug)
+    before = restarted().test_client()
+    assert _shows(before.get(url), published)
+    assert _shows(before.get(url), published)
+
+    _take_down_behind_the_apps_back(published.id)
+    clock.advance(seconds=1)
+    after = restarted().test_client()
+
+    assert not _shows(after.get(url), published)
+
+
+def test_no_kept_page_holds_the_database_password_or_the_secret_key(
+    app, restarted, published, clock
+):
+    other = restarted()
+    # As an office's DATABASE_URL would be; the engine was made already, so it is only shown.
+    other.config["SQLALCHEMY_DATABASE_URI"] = "postgresql://press:hunter2-db-pass@db.internal/press"
+    client = other.test_client()
+    for url in ("/", "/news", "/news.atom", f"/news/{published.slug}", "/contact"):
+        assert client.get(url).status_code == 200
+        assert client.get(url).status_code == 200
+
+    secrets = (b"hunter2-db-pass", other.config["SECRET_KEY"].encode())
+    for path in Path(other.instance_path).rglob("*"):
+        if path.is_file() and path.stat().st_size < 10_000_000:
+            held = path.read_bytes()
+            assert not any(secret in held for secret in secrets), path
+
+    from pressoffice.public.caching import page_store
+
+    with other.app_context():
+        keys = page_store().keys()
+    assert keys
+    assert not any(secret.decode() in key for key in keys for secret in secrets)
+
+
+def test_the_old_setting_keeping_pages_in_files_is_refused_with_what_to_do(app):
+    from config import ConfigError
+    from pressoffice import create_app
+
+    with pytest.raises(ConfigError, match="instance/page-cache"):
+        create_app(
+            "testing",
+            {
+                "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                "PUBLIC_PAGE_CACHE": "shared",
+            },
+        )

@@ -1,49 +1,59 @@
-"""Cache headers, and the rendered public pages the app keeps itself.
+"""How public answers are cached: by caches in front of the app through HTTP headers, and by
+the app itself, which keeps rendered public pages in memory. Everything about caching public
+pages is in this package: the headers and the decorators here, the kept pages (``store``), and
+the WSGI layer answering a repeat visit from them before Flask (``front_door``).
 
 Only the public answers marked ``@shared_cache`` (newsroom pages, the feed, the public API) may
 be kept by a cache in front of the app, and only a 200 to a visitor who is not signed in: they
 carry an ``ETag`` (a repeat request with ``If-None-Match`` gets 304) and ``Cache-Control:
 public, max-age=N``, with N at most ``PUBLIC_CACHE_MAX_AGE`` and never past the next embargo
 instant (``domain.caching.cache_lifetime``). Every other answer of the app, staff pages, the
-JSON API, secret links, the sign-in page, forms, redirects and every error, is ``no-store``.
+JSON API, secret links, the sign-in page, forms, redirects and every error, is ``no-store``:
+a signed-in page is always the app's own answer.
 
 A view marked ``keep=True`` (or ``@kept_answer``, for an answer no cache in front may keep) is
-also kept by the app (``page_store``): a visitor without a session asking for it again gets the
-same bytes without any template or Markdown work, as long as the database's public-change
-token is the one it was rendered under (it changes with every save of anything public) and the
-clock has not reached the next instant at which the page changes by itself (the next embargo,
-the office opening or closing). So an embargoed release appears at its second and a withdrawn
-one disappears with the withdrawal, kept pages or not.
+also kept by the app (``store``): a visitor without a session asking for it again gets the same
+bytes without any template or Markdown work, while the database's public-change token is the one
+it was rendered under (it changes with every save of anything public, so a withdrawal shows at
+once), the clock has not reached the next instant at which the page changes by itself (the next
+embargo, the office opening or closing), and the page is younger than ``PUBLIC_CACHE_MAX_AGE``.
+The last bound is for what the token cannot see, a change made straight in the database (a
+takedown by SQL, a restored backup): it reaches visitors within the max-age the page promised,
+through the app as through any cache in front of it. A revalidation (``If-None-Match``) is
+answered 304 from a kept page only within that same window, and otherwise from the page
+rendered afresh from the data as it is now.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import wraps
-from pathlib import Path
 
 from flask import Response, current_app, make_response, request, session
 from flask_login import current_user
 
-from .. import clock
-from ..domain.caching import PRIVATE_CACHE_CONTROL, cache_lifetime, public_cache_control
-from ..services.public_freshness import next_embargo_after, public_change_token
+from ... import clock
+from ...domain.caching import (
+    PRIVATE_CACHE_CONTROL,
+    cache_lifetime,
+    public_cache_control,
+    soonest,
+)
+from ...services.public_freshness import next_embargo_after, public_change_token
 from .front_door import KEPT
-from .page_store import PageStore, StoredPage
+from .store import PageStore, StoredPage
 
 _SHARED = "pressoffice.shared_cache"
 _STORE = "pressoffice.page_store"
-_CODE = "pressoffice.code_fingerprint"
 
 ChangesAt = Callable[[datetime], datetime | None]
 
 # The settings a public page shows (the contact block, the office's hours and calendar, the
-# addresses in the feed) and the database it reads: a page kept under other settings is not
-# the same page.
+# addresses in the feed): a page kept under other settings is not the same page. None of them
+# is a secret, and a key holds only their hash.
 PAGE_SETTINGS = (
-    "SQLALCHEMY_DATABASE_URI",
     "SERVER_NAME",
     "PUBLIC_BASE_URL",
     "PRESS_OFFICE_NAME",
@@ -104,7 +114,7 @@ def kept_answer(changes_at: ChangesAt | None, key_args: tuple[str, ...] = ()):
 
 def _answer(view, args, kwargs, changes_at, keep, key_args, *, share: bool):
     started = clock.now()
-    store = _store() if keep else None
+    store = page_store() if keep else None
     key = _page_key(key_args) if store is not None else None
     token = public_change_token() if key is not None else None
     kept = store.get(key, token, started) if token is not None else None
@@ -117,13 +127,17 @@ def _answer(view, args, kwargs, changes_at, keep, key_args, *, share: bool):
         if not _may_be_shared(response):
             return response
         next_change = changes_at(started) if changes_at else None
-        if token is not None:
+        # Counted from before the data was read: however long the rendering took, a change
+        # made behind the app's back since is served no longer than the max-age.
+        max_age = timedelta(seconds=max(0, current_app.config["PUBLIC_CACHE_MAX_AGE"]))
+        valid_until = soonest(next_change, started + max_age)
+        if token is not None and valid_until > started:
             response.add_etag()
             kept = StoredPage(
                 key=key,
                 token=token,
                 valid_from=started,
-                valid_until=next_change,
+                valid_until=valid_until,
                 body=response.get_data(),
                 mimetype=response.mimetype,
                 etag=response.get_etag()[0],
@@ -170,45 +184,20 @@ def _page_key(key_args: tuple[str, ...]) -> str | None:
         return None
     wanted = "&".join(f"{name}={request.args.get(name, '')}" for name in key_args)
     settings = repr([config.get(name) for name in PAGE_SETTINGS])
-    return "|".join((code_fingerprint(), settings, request.host_url, request.path, wanted))
+    key = "\n".join((settings, request.host_url, request.path, wanted))
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
-def _store() -> PageStore | None:
+def page_store() -> PageStore | None:
+    """The current app's kept public pages, or None when it keeps none
+    (``PUBLIC_PAGE_CACHE=off``)."""
     app = current_app._get_current_object()
-    mode = app.config.get("PUBLIC_PAGE_CACHE", "off")
-    if mode not in ("shared", "memory"):
+    if app.config.get("PUBLIC_PAGE_CACHE", "memory") != "memory":
         return None
     store = app.extensions.get(_STORE)
     if store is None:
-        folder = None
-        if mode == "shared":
-            folder = app.config.get("PUBLIC_PAGE_CACHE_DIR") or (
-                Path(app.instance_path) / "page-cache"
-            )
-        store = app.extensions[_STORE] = PageStore(folder)
+        store = app.extensions.setdefault(_STORE, PageStore())
     return store
-
-
-def code_fingerprint() -> str:
-    """The templates, code and migrations the pages were rendered with: a page kept in the
-    shared folder by the version before is not used by the next one."""
-    app = current_app._get_current_object()
-    found = app.extensions.get(_CODE)
-    if found is None:
-        digest = hashlib.sha256()
-        package = Path(__file__).resolve().parent.parent
-        folders = [
-            package,
-            Path(app.root_path, app.template_folder or "templates"),
-            package.parent / "migrations",
-        ]
-        for folder in folders:
-            for path in sorted(folder.rglob("*")):
-                if path.suffix in (".py", ".html", ".xml", ".txt") and path.is_file():
-                    stat = path.stat()
-                    digest.update(f"{path}:{stat.st_mtime_ns}:{stat.st_size};".encode())
-        found = app.extensions[_CODE] = digest.hexdigest()[:16]
-    return found
 
 
 def no_store_unless_shared(response):
