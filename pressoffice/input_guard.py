@@ -9,7 +9,10 @@ error instead of a clear refusal:
   before it ends, and is refused as too deep all the same;
 - a NUL character, which PostgreSQL cannot store: 422 naming the field;
 - a lone surrogate (half of a UTF-16 pair, which JSON can spell ``"\\ud800"``), which cannot be
-  written as UTF-8 at all: 422 naming the field.
+  written as UTF-8 at all: 422 naming the field;
+- either of these in the name of an uploaded file: 422 naming the file's field;
+- either of these anywhere in the address itself (``/news/%00``): 404, since nothing can ever be
+  stored under such a name, for every route, whether or not the visitor has signed in.
 
 Forms and query strings are decoded by the server with broken bytes replaced, so a surrogate
 cannot arrive through them; they are checked all the same. Outside the API a refusal is the
@@ -26,6 +29,7 @@ from .domain.input_rules import UNSTORABLE_TEXT, has_lone_surrogate
 
 NUL = "\x00"
 MESSAGE = "This contains a character that cannot be stored (a NUL byte)"
+FILE_NAME_MESSAGE = "The file name contains a character that cannot be stored (a NUL byte)"
 
 MAX_JSON_DEPTH = 32
 MAX_JSON_BODY_BYTES = 2 * 1024 * 1024
@@ -115,9 +119,20 @@ def unstorable_fields() -> dict[str, str]:
             problem = _bad(key + value)
             if problem:
                 found[key] = problem
-    if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.is_json:
-        found.update(_json_fields(request.get_json(silent=True)))
+    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        for key, upload in request.files.items(multi=True):
+            problem = _bad(key) or _bad(upload.filename or "")
+            if problem:
+                found[key] = FILE_NAME_MESSAGE if problem == MESSAGE else problem
+        if request.is_json:
+            found.update(_json_fields(request.get_json(silent=True)))
     return found
+
+
+def address_is_unstorable() -> bool:
+    """Whether this request's address (its decoded path) holds a NUL or a lone surrogate, so
+    that nothing could ever be found under it."""
+    return _bad(request.path) is not None
 
 
 def fields_with_nul() -> list[str]:
@@ -130,19 +145,22 @@ def _refuse(status: int, code: str, message: str, fields: dict[str, str]):
         from .api import error_response
 
         return error_response(status, code, message, fields)
-    abort(400)
+    abort(404 if status == 404 else 400)
 
 
 def refuse_hostile_input():
     """Before every request: answer the refusal for a body too large or too deep, or for text
     that cannot be stored; None lets the request through."""
+    if address_is_unstorable():
+        return _refuse(404, "not_found", "Not found", {})
     problem = json_body_problem()
     if problem:
         return _refuse(400, "malformed", problem, {})
     fields = unstorable_fields()
     if not fields:
         return None
-    message = MESSAGE if set(fields.values()) == {MESSAGE} else "Some fields cannot be stored"
+    kinds = set(fields.values())
+    message = kinds.pop() if len(kinds) == 1 else "Some fields cannot be stored"
     return _refuse(422, "invalid", message, fields)
 
 

@@ -26,6 +26,7 @@ import hashlib
 import io
 import json
 import secrets
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -46,6 +47,11 @@ from .unit_of_work import unit_of_work
 COLUMNS = rules.FIELDS
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
+# Nine columns are imported; a few more are named back as not imported. Beyond this a file is
+# not a contact list, and reading it would only cost time at every view of its dry run.
+MAX_COLUMNS = 50
+TOO_MANY_COLUMNS = f"The file must have at most {MAX_COLUMNS} columns"
+TOO_MANY_ROWS = f"The file must have at most {MAX_ROWS} rows of contacts: split it"
 FILENAME_MAX = 255
 # An import not confirmed within a day is forgotten: it holds personal data.
 PENDING_FOR = timedelta(days=1)
@@ -131,7 +137,26 @@ def decode_upload(data: bytes) -> str:
         raise ValidationFailed({"file": "The file must be a CSV file that can be read"}) from None
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise ValidationFailed({"file": "The file must start with a row of column names"})
+    problem = _shape_problem(rows)
+    if problem:
+        raise ValidationFailed({"file": problem})
     return text
+
+
+def _shape_problem(rows) -> str | None:
+    """Why these rows (the header first) are beyond the column or row limit, or None. Reads at
+    most ``MAX_ROWS`` + 1 rows that hold something."""
+    contacts = 0
+    for number, cells in enumerate(rows, start=1):
+        if len(cells) > MAX_COLUMNS:
+            if number == 1:
+                return f"{TOO_MANY_COLUMNS} (it has {len(cells)})"
+            return f"Row {number} has more than {MAX_COLUMNS} cells: {TOO_MANY_COLUMNS.lower()}"
+        if number > 1 and any(cell.strip() for cell in cells):
+            contacts += 1
+            if contacts > MAX_ROWS:
+                return TOO_MANY_ROWS
+    return None
 
 
 def _column_key(header: str) -> str:
@@ -146,6 +171,9 @@ def plan_import(csv_text: str, *, now: datetime) -> ImportPlan:
         header = next(reader)
     except StopIteration:
         return ImportPlan([], ["The file has no rows"])
+    if len(header) > MAX_COLUMNS:
+        # Kept before the limit was checked at upload: refused without reading further.
+        return ImportPlan([], [f"{TOO_MANY_COLUMNS} (it has {len(header)})"])
     keys = [_column_key(h) for h in header]
     file_errors = []
     unknown = [h.strip() for h, k in zip(header, keys, strict=True) if k and k not in COLUMNS]
@@ -156,7 +184,7 @@ def plan_import(csv_text: str, *, now: datetime) -> ImportPlan:
             + ". The columns are: "
             + ", ".join(COLUMNS)
         )
-    repeated = sorted({k for k in keys if k and keys.count(k) > 1})
+    repeated = sorted(k for k, times in Counter(keys).items() if k and times > 1)
     if repeated:
         file_errors.append("These columns appear more than once: " + ", ".join(repeated))
     if "name" not in keys:
@@ -169,7 +197,10 @@ def plan_import(csv_text: str, *, now: datetime) -> ImportPlan:
         if not any(cell.strip() for cell in cells):
             continue  # a blank line holds nothing to import
         if len(raw_rows) >= MAX_ROWS:
-            file_errors.append(f"The file has more than {MAX_ROWS} rows: split it")
+            file_errors.append(TOO_MANY_ROWS)
+            break
+        if len(cells) > MAX_COLUMNS:
+            file_errors.append(f"Row {index} has more than {MAX_COLUMNS} cells")
             break
         extra = cells[len(keys) :]
         raw = {k: cell for k, cell in zip(keys, cells, strict=False) if k in COLUMNS}

@@ -329,6 +329,7 @@ def _upload_page(form=None, status=200):
             form=form or ImportUploadForm(formdata=None),
             columns=contact_import.COLUMNS,
             max_rows=contact_import.MAX_ROWS,
+            max_columns=contact_import.MAX_COLUMNS,
             bases=rules.CONSENT_BASES,
         ),
         status,

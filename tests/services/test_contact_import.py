@@ -3,6 +3,7 @@ file and writes exactly what the dry run showed."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -184,3 +185,60 @@ def test_an_address_added_while_the_import_is_confirmed_imports_nothing(officer,
         contact_import.confirm_import(pending.key, fingerprint=seen, actor=officer, now=NOW)
     assert count_contacts() == 1
     assert db.session.get(ContactImport, pending.id).confirmed_at is None
+
+
+def _wide_csv(columns: int) -> str:
+    header = ",".join(["name", "email"] + [f"extra_{n}" for n in range(columns - 2)])
+    return header + "\nJo,jo@example.com\n"
+
+
+def _long_csv(rows: int) -> str:
+    return "name,email\n" + "".join(f"P{n},p{n}@example.com\n" for n in range(rows))
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        (_wide_csv(150_000), f"at most {contact_import.MAX_COLUMNS} columns"),
+        (_wide_csv(contact_import.MAX_COLUMNS + 1), f"at most {contact_import.MAX_COLUMNS}"),
+        (_long_csv(contact_import.MAX_ROWS + 1), f"at most {contact_import.MAX_ROWS} rows"),
+        (
+            "name,email\nJo,jo@example.com" + "," * contact_import.MAX_COLUMNS + "\n",
+            f"Row 2 has more than {contact_import.MAX_COLUMNS} cells",
+        ),
+    ],
+)
+def test_a_file_beyond_the_column_or_row_limit_is_refused_at_upload_saying_the_limit(
+    officer, text, words
+):
+    with pytest.raises(ValidationFailed) as refused:
+        contact_import.stage_import(text.encode(), "c.csv", actor=officer, now=NOW)
+    assert words in refused.value.fields["file"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ContactImport)) == 0
+
+
+def test_a_file_at_the_column_and_row_limits_is_planned_in_full(officer):
+    header = ["name", "email"] + [f"extra_{n}" for n in range(contact_import.MAX_COLUMNS - 2)]
+    text = ",".join(header) + "\n" + _long_csv(contact_import.MAX_ROWS).split("\n", 1)[1]
+    pending = contact_import.stage_import(text.encode(), "c.csv", actor=officer, now=NOW)
+    plan = contact_import.plan_import(pending.csv_text, now=NOW)
+    # Every extra column is named as one not imported, and no row is lost to a limit.
+    assert "extra_47" in plan.file_errors[0]
+    assert not any("at most" in error for error in plan.file_errors)
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        (_wide_csv(150_000), f"at most {contact_import.MAX_COLUMNS} columns"),
+        (_long_csv(50_000), f"at most {contact_import.MAX_ROWS} rows"),
+    ],
+)
+def test_a_stored_file_beyond_the_limits_is_planned_at_once_as_refused(officer, text, words):
+    # A file kept before the limits were checked at upload: each view of its dry run and the
+    # confirmation plan it again, so that plan must stay quick.
+    started = time.perf_counter()
+    plan = contact_import.plan_import(text, now=NOW)
+    took = time.perf_counter() - started
+    assert plan.rows == [] and words in " ".join(plan.file_errors)
+    assert took < 1.0, f"planning took {took:.2f} s"

@@ -225,3 +225,15 @@ def test_a_file_that_is_not_csv_is_refused_by_the_file_field(signed_in, officer)
     )
     assert soup.find(class_="error-summary").find("a", href="#file")
     assert soup.find(id="file-error")
+
+
+def test_a_file_with_too_many_columns_is_refused_at_upload_saying_the_limit(signed_in, officer):
+    from pressoffice.services.contact_import import MAX_COLUMNS
+
+    page = signed_in(officer)
+    header = ",".join(["name", "email"] + [f"c{n}" for n in range(150_000)])
+
+    soup = upload(page, header + "\nJo,jo@example.com\n", status=400)
+
+    assert f"The file must have at most {MAX_COLUMNS} columns" in soup.find(id="file-error").text
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ContactImport)) == 0
