@@ -85,18 +85,21 @@ def log_enquiry(
     received_at: datetime | None = None,
     logged_by: User | None = None,
     urgent: bool = False,
+    received_by_server: bool = False,
 ) -> EnquirySnapshot:
     """Log an enquiry. ``raw`` holds the journalist's details (see ``domain.enquiries``) and,
     for staff only, ``assignee_id`` and ``release_id``. ``received_at`` defaults to ``now``;
     a caller without an account (``logged_by`` None) can never set it, the route or the
     assignee (the public endpoints refuse them before they get here). ``urgent`` records
-    that the journalist said the matter is urgent.
+    that the journalist said the matter is urgent. ``received_by_server`` says that
+    ``received_at`` is the instant the office's own mail server received the message (the
+    enquiry desk by email), kept though nobody logged it.
 
     The route, line and reason are stored as they stand at ``received_at``; out of hours the
     duty officer on the rota then is assigned, and with nobody on duty the enquiry is flagged.
     One unit of work; the answer is a snapshot taken before the commit.
     """
-    if logged_by is None:
+    if logged_by is None and not received_by_server:
         received_at = now
         raw = {k: v for k, v in raw.items() if k not in ("assignee_id", "release_id")}
     received_at = (received_at or now).astimezone(UTC)
