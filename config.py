@@ -153,6 +153,9 @@ class Config:
     SMTP_PASSWORD = _env("SMTP_PASSWORD")
     SMTP_STARTTLS = _env("SMTP_STARTTLS", "0") == "1"
     MAIL_FROM = _env("MAIL_FROM", "press-office@example.org")
+    # A new emailed enquiry is acknowledged at once (its reference, office hours or not, the
+    # line to call if urgent, when to expect an answer); 0 turns acknowledgements off.
+    MAIL_ACKNOWLEDGE = _env("MAIL_ACKNOWLEDGE", "1") != "0"
 
     # The job queue (huey) that delivers the outbox: SQLite in the instance folder unless
     # JOBS_URL names Redis (redis://127.0.0.1:6379/0), which any number of `pressoffice worker`

@@ -288,10 +288,14 @@ def respond(
     actor: User,
     now: datetime,
     statement_id: Any = None,
+    send: bool = True,
 ) -> EnquirySnapshot:
     """Record the answer given to the journalist, and when. With ``statement_id`` the answer
     is given from that statement (the response defaults to its on-the-record statement), which
-    must be approved and current; the enquiry records the statement and its version."""
+    must be approved and current; the enquiry records the statement and its version.
+
+    An enquiry that came by email is answered by email (``mail_desk.outgoing.send_answer``),
+    threaded, in this same unit of work; ``send=False`` records the answer without sending."""
     chosen = None
     if statement_id not in (None, ""):
         # The statement is locked first, so an edit cannot void it while it is being given.
@@ -313,6 +317,11 @@ def respond(
         enquiry.assignee = actor
     enquiry.needs_attention = False
     _record(enquiry, actor, "answered", text, now)
+    if send:
+        # Imported here: the mail desk's reading side logs enquiries through this module.
+        from .mail_desk.outgoing import send_answer
+
+        send_answer(enquiry, text, actor, now)
     return snapshot(enquiry)
 
 
@@ -341,11 +350,12 @@ def respond_and_close(
     now: datetime,
     statement_id: Any = None,
     comment: Any = None,
+    send: bool = True,
 ) -> EnquirySnapshot:
-    """Reply and close in one step: the answer is recorded (as ``respond``) and the enquiry
-    closed (as ``close``) in the one unit of work, the timeline keeping both; a refusal of
-    either leaves the enquiry as it was."""
-    respond(reference, response, actor=actor, now=now, statement_id=statement_id)
+    """Reply and close in one step: the answer is recorded (as ``respond``, emailed when the
+    enquiry came by email) and the enquiry closed (as ``close``) in the one unit of work, the
+    timeline keeping both; a refusal of either leaves the enquiry as it was."""
+    respond(reference, response, actor=actor, now=now, statement_id=statement_id, send=send)
     return close(reference, actor=actor, now=now, comment=comment)
 
 
