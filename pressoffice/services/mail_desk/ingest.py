@@ -83,6 +83,7 @@ def ingest(
     uid: int | None = None,
     *,
     uidvalidity: int | None = None,
+    size: int | None = None,
     now: datetime | None = None,
 ) -> Ingested:
     """Take in one RFC 5322 message as one unit of work (see the module's description).
@@ -90,16 +91,18 @@ def ingest(
     ``received_at`` is the instant the office's server received it (IMAP INTERNALDATE); for a
     piped message it is the newest ``Received`` header, else now; never the sender's ``Date``,
     and never later than now. With ``mailbox`` and ``uid`` (a fetch), the mailbox's position is
-    moved on in the same transaction, so a crash before the commit fetches it again."""
+    moved on in the same transaction, so a crash before the commit fetches it again. ``size``
+    is the message's whole size when only its headers were fetched (it is over the limit)."""
     now = clock.instant(now)
     limit = max_bytes()
+    size = max(size or 0, len(raw))
     parsed: ParsedMail | None = None
     reason = None
     kept = raw
-    if len(raw) > limit:
+    if size > limit:
         kept = _headers_only(raw)
         reason = (
-            f"The message is {size_words(len(raw))}, over the {size_words(limit)} limit "
+            f"The message is {size_words(size)}, over the {size_words(limit)} limit "
             "(MAIL_IN_MAX_BYTES): only its headers are kept here"
             + (f"; the whole message stays in the mailbox {mailbox} (UID {uid})" if uid else "")
         )
@@ -121,7 +124,7 @@ def ingest(
             parsed,
             key,
             reason,
-            size=len(raw),
+            size=size,
             received_at=received_at,
             mailbox=mailbox,
             uid=uid,
@@ -133,6 +136,35 @@ def ingest(
         for path in stored.paths.values():
             path.unlink(missing_ok=True)
         raise
+
+
+def park(
+    raw: bytes,
+    reason: str,
+    received_at: datetime | None = None,
+    mailbox: str | None = None,
+    uid: int | None = None,
+    *,
+    uidvalidity: int | None = None,
+    now: datetime | None = None,
+) -> Ingested:
+    """Keep a message that failed to be taken in for any other reason, parked with that reason
+    for a person to decide (one unit of work, moving the mailbox on as ``ingest`` does)."""
+    now = clock.instant(now)
+    kept = raw if len(raw) <= max_bytes() else _headers_only(raw)
+    return _take_in(
+        kept,
+        None,
+        _fallback_key(kept, raw),
+        reason,
+        size=len(raw),
+        received_at=min((received_at or now).astimezone(UTC), now),
+        mailbox=mailbox,
+        uid=uid,
+        uidvalidity=uidvalidity,
+        now=now,
+        stored=_Stored(),
+    )
 
 
 def _headers_only(raw: bytes) -> bytes:
