@@ -16,7 +16,7 @@ from pressoffice.models import Enquiry, Mailbox, MailMessage
 from pressoffice.services import rota
 from pressoffice.services.mail_desk.fetch import MailboxProblem, fetch_once, mailbox_address
 
-from .messages import BROKEN_MIME, PDF_BYTES, journalist_mail
+from .messages import BROKEN_MIME, PDF_BYTES, bounce_for, journalist_mail
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -154,3 +154,46 @@ def test_a_30_mb_message_and_broken_mime_are_parked_and_the_pass_goes_on(app_ctx
     assert broken_row.outcome == "parked" and "MIME structure is broken" in broken_row.reason
     assert after_row.outcome == "enquiry"
     assert mailbox.count() == 3
+
+
+def _out_count() -> int:
+    db.session.rollback()
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(MailMessage).where(MailMessage.direction == "out")
+    )
+
+
+def test_replies_join_by_in_reply_to_references_or_token_and_automatic_mail_never_loops(
+    app_ctx, clock, mailbox
+):
+    clock.set(datetime(2016, 11, 29, 12, 0, tzinfo=UTC))
+    arrived = datetime(2016, 11, 29, 10, 0, tzinfo=UTC)
+    mailbox.append(journalist_mail(message_id="<first@paper.example>"), arrived)
+    fetch_once()
+    [enquiry] = _enquiries()
+    sent_before = _out_count()
+    replies = [
+        journalist_mail("1", subject="Re: W", headers={"In-Reply-To": "<first@paper.example>"}),
+        journalist_mail("2", subject="Re: W", headers={"References": "<first@paper.example>"}),
+        journalist_mail("3", subject=f"Re: W [{enquiry.reference}]"),
+    ]
+    automatic = [
+        journalist_mail(
+            "I am away", headers={"Auto-Submitted": "auto-replied", "In-Reply-To": "<x@y>"}
+        ),
+        journalist_mail("Newsletter", headers={"Precedence": "bulk"}),
+        journalist_mail("List", headers={"List-Id": "<list.example>"}),
+        bounce_for("first@paper.example"),
+        journalist_mail("Own", sender="press-office@example.org"),
+    ]
+    for raw in replies + automatic:
+        mailbox.append(raw, arrived)
+    report = fetch_once()
+    assert report.words() == (
+        "0 new enquiries, 3 follow-ups, 0 parked, 3 automatic, 1 bounce, "
+        "1 from the office itself, 0 already had"
+    )
+    assert len(_enquiries()) == 1
+    assert {m.enquiry_id for m in _in_messages() if m.outcome == "follow_up"} == {enquiry.id}
+    # No loop: nothing was sent to automatic mail, a bounce or the office itself.
+    assert _out_count() == sent_before
