@@ -111,21 +111,23 @@ def read_message(raw: bytes) -> EmailMessage:
     return message_from_bytes(raw, policy=policy.default)
 
 
-def parse_mail(raw: bytes) -> ParsedMail:
+def parse_mail(raw: bytes, *, lenient: bool = False) -> ParsedMail:
     """Read a message that came in; raises Unreadable, saying why, when it cannot be read as an
-    enquiry (no sender address, or a MIME structure whose parts cannot be told apart)."""
+    enquiry (no sender address, or a MIME structure whose parts cannot be told apart).
+    ``lenient`` (a person chose to log it anyway) reads a broken structure as best it can: its
+    body as text when no part can be told apart."""
     try:
         message = read_message(raw)
-        return _parse(message, raw)
+        return _parse(message, raw, lenient)
     except Unreadable:
         raise
     except Exception as exc:  # noqa: BLE001 - any failure of a malformed message is a reason
         raise Unreadable(f"The message could not be read ({type(exc).__name__}: {exc})") from exc
 
 
-def _parse(message: EmailMessage, raw: bytes) -> ParsedMail:
+def _parse(message: EmailMessage, raw: bytes, lenient: bool) -> ParsedMail:
     broken = [d for d in _all_defects(message) if isinstance(d, BROKEN_STRUCTURE)]
-    if broken:
+    if broken and not lenient:
         raise Unreadable(
             "The message's MIME structure is broken, so its parts cannot be told apart ("
             + "; ".join(sorted({type(d).__name__ for d in broken}))
@@ -136,6 +138,8 @@ def _parse(message: EmailMessage, raw: bytes) -> ParsedMail:
         raise Unreadable("The message has no sender address (From) to reply to")
     subject = one_line(_header(message, "subject"))
     text, quoted = readable_text(message)
+    if lenient and not text:
+        text, quoted = split_quoted(_body_bytes(raw).decode("utf-8", "replace"))
     return ParsedMail(
         message_key=message_key(message, raw),
         message_id=_header(message, "message-id") or None,
