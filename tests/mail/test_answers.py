@@ -22,6 +22,7 @@ from tests.mail.outgoing_helpers import (
     emailed_enquiry,
     out_messages,
 )
+from tests.statement_factories import make_approved_statement
 
 # The real SMTP sink and the job queue, shared with the outbox's tests.
 smtp_server = outgoing_helpers.smtp_server
@@ -190,3 +191,20 @@ def test_a_distribution_batch_message_says_it_was_sent_automatically(app_ctx):
     assert sender == OFFICE
     assert built["From"].addresses[0].addr_spec == OFFICE
     assert built.get_all("Auto-Submitted") == ["auto-replied"]
+
+
+def test_an_answer_from_a_statement_is_emailed_in_the_statements_words(
+    app_ctx, office, officer, approver, smtp_server, queue, clock
+):
+    record = make_approved_statement(officer, approver)
+    clock.set(LATER)
+    reference, _m, _ack = emailed_enquiry(TUESDAY)
+    enquiries.respond(reference, None, actor=officer, now=LATER, statement_id=record.id)
+    queue.run()
+    [(_r, delivered)] = smtp_server.messages
+    assert (
+        "We are cutting waiting times: 2,000 more patients are seen each week."
+        in delivered.get_content()
+    )
+    [answer] = out_messages(reference, "answer")
+    assert answer.text.startswith("We are cutting waiting times")
