@@ -159,6 +159,9 @@ class Config:
     SMTP_PASSWORD = _env("SMTP_PASSWORD")
     SMTP_STARTTLS = _env("SMTP_STARTTLS", "0") == "1"
     MAIL_FROM = _env("MAIL_FROM", "press-office@example.org")
+    # A new emailed enquiry is acknowledged at once (its reference, office hours or not, the
+    # line to call if urgent, when to expect an answer); 0 turns acknowledgements off.
+    MAIL_ACKNOWLEDGE = _env("MAIL_ACKNOWLEDGE", "1") != "0"
 
     # The job queue (huey) that delivers the outbox: SQLite in the instance folder unless
     # JOBS_URL names Redis (redis://127.0.0.1:6379/0), which any number of `pressoffice worker`
@@ -183,6 +186,20 @@ class Config:
     # is reminded that it is still unanswered.
     OUT_OF_HOURS_EMAIL = _env("OUT_OF_HOURS_EMAIL")
     ENQUIRY_REMINDER_MINUTES = int(_env("ENQUIRY_REMINDER_MINUTES", "30"))
+
+    # The enquiry desk by email. PRESS_OFFICE_EMAIL is the office's address (answers go from
+    # it; mail from it is never taken for an enquiry). MAIL_IN_URL names the mailbox the
+    # workers read (imap://USER:PASSWORD@HOST:PORT/INBOX or imaps://..., user and password
+    # percent-encoded), every MAIL_IN_POLL_SECONDS, or at once where the server offers IDLE.
+    # MAIL_IN_OAUTH_TOKEN_COMMAND prints an access token for XOAUTH2 (Microsoft 365), used
+    # instead of the password. Mail read is marked seen, or moved to MAIL_IN_DONE_FOLDER when
+    # set; never deleted. A message over MAIL_IN_MAX_BYTES is parked for staff, not logged.
+    PRESS_OFFICE_EMAIL = _env("PRESS_OFFICE_EMAIL", MAIL_FROM)
+    MAIL_IN_URL = _env("MAIL_IN_URL")
+    MAIL_IN_POLL_SECONDS = _seconds("MAIL_IN_POLL_SECONDS", "30")
+    MAIL_IN_OAUTH_TOKEN_COMMAND = _env("MAIL_IN_OAUTH_TOKEN_COMMAND")
+    MAIL_IN_DONE_FOLDER = _env("MAIL_IN_DONE_FOLDER")
+    MAIL_IN_MAX_BYTES = int(_env("MAIL_IN_MAX_BYTES", str(25 * 1024 * 1024)))
 
     @classmethod
     def check(cls, app) -> None:

@@ -328,6 +328,16 @@ def worker(workers):
     click.echo(f"Queue: {storage_url(app.config, app.instance_path)}; {workers} worker(s)")
     if not mail_configured(app.config):
         click.echo("No SMTP_HOST is set: messages stay in the outbox for staff to read.")
+    if app.config.get("MAIL_IN_URL"):
+        # The office's mailbox is watched in a thread beside the consumer: mail is taken in
+        # while the outbox goes on being delivered.
+        from .services.mail_desk.fetch import MailboxProblem, configured_address, start_watching
+
+        try:
+            click.echo(f"Mail in: {configured_address().name}")
+        except MailboxProblem as exc:
+            fail(str(exc))
+        start_watching(app)
     run_worker(app, workers)
 
 
@@ -376,7 +386,7 @@ def register_feature_commands() -> None:
     """Commands that belong to a feature live beside it."""
     import importlib
 
-    for module in ("pressoffice.cli_enquiries", "pressoffice.cli_contacts"):
+    for module in ("pressoffice.cli_enquiries", "pressoffice.cli_contacts", "pressoffice.cli_mail"):
         try:
             importlib.import_module(module).register(cli)
         except ModuleNotFoundError as exc:

@@ -1058,6 +1058,7 @@ NOTIFICATION_KINDS = (
     "quote_answered",
     "enquiry_out_of_hours",
     "enquiry_deadline",
+    "enquiry_follow_up",
 )
 
 

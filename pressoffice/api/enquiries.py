@@ -24,6 +24,7 @@ from ..services import accounts, idempotency, office_calendar
 from ..services import enquiries as service
 from ..services.enquiries import EnquirySnapshot
 from ..services.errors import ValidationFailed
+from ..services.mail_desk import thread
 from ..timefmt import iso_utc
 from . import bearer_user, bp, error_response, json_body, schemas, token_required
 from .idempotent import created_answer
@@ -247,7 +248,10 @@ def list_enquiries():
 @bp.get("/enquiries/<reference>", endpoint="get_enquiry")
 @token_required()
 def get_enquiry(reference: str):
-    return jsonify(enquiry_json(service.get_enquiry(reference), clock.now(), staff=True))
+    enquiry = service.get_enquiry(reference)
+    answer = enquiry_json(enquiry, clock.now(), staff=True)
+    answer["messages"] = thread.thread_json(thread.thread(enquiry.id))
+    return jsonify(answer)
 
 
 @bp.post("/enquiries/<reference>/assign", endpoint="assign_enquiry")
@@ -275,17 +279,35 @@ def assign_enquiry(reference: str):
 @bp.post("/enquiries/<reference>/respond", endpoint="respond_enquiry")
 @token_required()
 def respond_enquiry(reference: str):
+    key = idempotency.key_from_header(request.headers.get(idempotency.HEADER))
     body = json_body()
     schemas.ENQUIRY_RESPOND.refuse_bad_shape(body)
+    if body.get("send") is None and "send" in body:
+        raise ValidationFailed({"send": "Must be true or false"})
     now = clock.now()
-    enquiry = service.respond(
-        reference,
-        body.get("response"),
-        actor=bearer_user(),
+    actor = bearer_user()
+
+    def answer() -> idempotency.Created:
+        enquiry = service.respond(
+            reference,
+            body.get("response"),
+            actor=actor,
+            now=now,
+            statement_id=body.get("statement_id"),
+            send=body.get("send", True),
+        )
+        return idempotency.Created(200, enquiry_json(enquiry, now, staff=True))
+
+    # A retried request with the same key answers as the first did and sends nothing more.
+    created = idempotency.create_once(
+        key,
+        scope=idempotency.scope_for(actor),
+        request_body={"reference": reference.strip().upper(), **body},
+        endpoint="POST /api/v1/enquiries/REF/respond",
         now=now,
-        statement_id=body.get("statement_id"),
+        create=answer,
     )
-    return jsonify(enquiry_json(enquiry, now, staff=True))
+    return created_answer(created)
 
 
 @bp.post("/enquiries/<reference>/close", endpoint="close_enquiry")

@@ -233,7 +233,8 @@ PATHS = {
     },
     "/api/v1/enquiries/{reference}/respond": {
         "post": _op(
-            "Record the response",
+            "Record the response (emailed to the journalist when the enquiry came by email, "
+            "unless send is false; a repeat with the same Idempotency-Key sends nothing more)",
             {
                 "200": _json(_ref("Enquiry"), "Answered"),
                 **_errors("400", "401", "404", "409", "422"),

@@ -298,6 +298,55 @@ SCHEMAS = {
                 "nullable": True,
                 "description": "For an urgent enquiry: the number to call now",
             },
+            "channel": {
+                "type": "string",
+                "enum": ["phone", "email", "web_form", "in_person"],
+                "description": "Staff only: how it came in",
+            },
+            "messages": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/MailMessage"},
+                "description": "GET /enquiries/REF only: every email of the enquiry, in and "
+                "out, oldest first",
+            },
+        },
+    },
+    "MailMessage": {
+        "type": "object",
+        "properties": {
+            "direction": {"type": "string", "enum": ["in", "out"]},
+            "from": {"type": "string", "description": "The sender's address"},
+            "to": {"type": "string", "description": "The addresses it was sent to"},
+            "subject": {"type": "string"},
+            "at": {
+                "type": "string",
+                "format": "date-time",
+                "description": "In: when the office's server received it; out: when it was "
+                "written to the outbox",
+            },
+            "message_id": {"type": "string", "nullable": True},
+            "text": {"type": "string", "description": "Its text, quoted history left out"},
+            "outcome": {
+                "type": "string",
+                "description": "In: enquiry, follow_up, automatic, bounce ...; out: "
+                "acknowledgement or answer",
+            },
+            "delivery": {
+                "type": "object",
+                "nullable": True,
+                "description": "Out only: the outbox's status (queued, sending, sent, failed, "
+                "cancelled), sent_at, and failed_at and error when it bounced or was refused",
+            },
+            "attachments": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "filename": {"type": "string"},
+                        "size": {"type": "integer", "description": "Bytes"},
+                    },
+                },
+            },
         },
     },
     "Recipient": {
@@ -722,11 +771,22 @@ ENQUIRY_RESPOND = Body(
                 "description": "The approved, current statement the answer is given from; "
                 "the enquiry records it and its version",
             },
+            "send": {
+                "type": "boolean",
+                "default": True,
+                "description": "An enquiry that came by email is answered by email (from the "
+                "office's address, in the journalist's thread); false records the answer "
+                "without sending it",
+            },
         },
         description="Give response, statement_id or both.",
     ),
     unknown=_NOT_TAKEN_BY_THE_ACTION,
-    wrong_type={"response": "Must be text", "statement_id": "Give the statement's number"},
+    wrong_type={
+        "response": "Must be text",
+        "statement_id": "Give the statement's number",
+        "send": "Must be true or false",
+    },
 )
 ENQUIRY_CLOSE = Body(
     _object({"comment": {"type": "string", "maxLength": 2000}}),

@@ -84,18 +84,21 @@ def log_enquiry(
     received_at: datetime | None = None,
     logged_by: User | None = None,
     urgent: bool = False,
+    received_by_server: bool = False,
 ) -> EnquirySnapshot:
     """Log an enquiry. ``raw`` holds the journalist's details (see ``domain.enquiries``) and,
     for staff only, ``assignee_id`` and ``release_id``. ``received_at`` defaults to ``now``;
     a caller without an account (``logged_by`` None) can never set it, the route or the
     assignee (the public endpoints refuse them before they get here). ``urgent`` records
-    that the journalist said the matter is urgent.
+    that the journalist said the matter is urgent. ``received_by_server`` says that
+    ``received_at`` is the instant the office's own mail server received the message (the
+    enquiry desk by email), kept though nobody logged it.
 
     The route, line and reason are stored as they stand at ``received_at``; out of hours the
     duty officer on the rota then is assigned, and with nobody on duty the enquiry is flagged.
     One unit of work; the answer is a snapshot taken before the commit.
     """
-    if logged_by is None:
+    if logged_by is None and not received_by_server:
         received_at = now
         raw = {k: v for k, v in raw.items() if k not in ("assignee_id", "release_id")}
     received_at = (received_at or now).astimezone(UTC)
@@ -284,10 +287,14 @@ def respond(
     actor: User,
     now: datetime,
     statement_id: Any = None,
+    send: bool = True,
 ) -> EnquirySnapshot:
     """Record the answer given to the journalist, and when. With ``statement_id`` the answer
     is given from that statement (the response defaults to its on-the-record statement), which
-    must be approved and current; the enquiry records the statement and its version."""
+    must be approved and current; the enquiry records the statement and its version.
+
+    An enquiry that came by email is answered by email (``mail_desk.outgoing.send_answer``),
+    threaded, in this same unit of work; ``send=False`` records the answer without sending."""
     chosen = None
     if statement_id not in (None, ""):
         # The statement is locked first, so an edit cannot void it while it is being given.
@@ -309,6 +316,11 @@ def respond(
         enquiry.assignee = actor
     enquiry.needs_attention = False
     _record(enquiry, actor, "answered", text, now)
+    if send:
+        # Imported here: the mail desk's reading side logs enquiries through this module.
+        from .mail_desk.outgoing import send_answer
+
+        send_answer(enquiry, text, actor, now)
     return snapshot(enquiry)
 
 
@@ -337,11 +349,12 @@ def respond_and_close(
     now: datetime,
     statement_id: Any = None,
     comment: Any = None,
+    send: bool = True,
 ) -> EnquirySnapshot:
-    """Reply and close in one step: the answer is recorded (as ``respond``) and the enquiry
-    closed (as ``close``) in the one unit of work, the timeline keeping both; a refusal of
-    either leaves the enquiry as it was."""
-    respond(reference, response, actor=actor, now=now, statement_id=statement_id)
+    """Reply and close in one step: the answer is recorded (as ``respond``, emailed when the
+    enquiry came by email) and the enquiry closed (as ``close``) in the one unit of work, the
+    timeline keeping both; a refusal of either leaves the enquiry as it was."""
+    respond(reference, response, actor=actor, now=now, statement_id=statement_id, send=send)
     return close(reference, actor=actor, now=now, comment=comment)
 
 

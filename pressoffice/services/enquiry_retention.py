@@ -12,6 +12,7 @@ from flask import current_app
 from ..domain import enquiries as rules
 from ..extensions import db
 from ..models import Enquiry, EnquiryEvent
+from .mail_desk.retention import forget_messages
 from .unit_of_work import unit_of_work
 
 
@@ -24,7 +25,8 @@ class AnonymiseResult:
 
 @unit_of_work
 def anonymise_closed(*, now: datetime, older_than_months: int | None = None) -> AnonymiseResult:
-    """Remove the journalist's name, email, phone, the details and the response from closed
+    """Remove the journalist's name, email, phone, the details and the response (and, for an
+    emailed enquiry, its messages' raw copies, words, addresses and files) from closed
     enquiries closed before the cutoff (``ENQUIRY_RETENTION_MONTHS``, default 24, before
     ``now``). The rows stay, with reference, dates, route, outlet, subject and status, so the
     figures on the dashboard do not change."""
@@ -39,6 +41,9 @@ def anonymise_closed(*, now: datetime, older_than_months: int | None = None) -> 
         Enquiry.closed_at < cutoff,
         Enquiry.anonymised_at.is_(None),
     )
+    # The messages of the enquiry desk by email carry the journalist too: their raw message,
+    # words, addresses and files go.
+    forget_messages(sa.select(Enquiry.id).where(due))
     # The timeline's notes quote the response: they go too.
     db.session.execute(
         sa.update(EnquiryEvent)

@@ -59,6 +59,8 @@ def send_message(
     # One line only: a header cannot carry a line break.
     message["Subject"] = " ".join(subject.split())
     message["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2] or None)
+    # Sent by the product, not typed to this person: no autoresponder answers it (RFC 3834).
+    message["Auto-Submitted"] = "auto-generated"
     message.set_content(body)
     try:
         with smtp_session(config) as smtp:

@@ -53,6 +53,7 @@ KIND_LABELS = {
     "quote_answered": "A speaker answered the quote you sent them",
     "enquiry_out_of_hours": "An out-of-hours enquiry arrived while you are on duty",
     "enquiry_deadline": "An enquiry of yours is near its deadline and still unanswered",
+    "enquiry_follow_up": "A journalist wrote again about an enquiry of yours",
 }
 assert set(KIND_LABELS) == set(NOTIFICATION_KINDS)
 

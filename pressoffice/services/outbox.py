@@ -83,10 +83,12 @@ def queue_email(
     send_at: datetime | None = None,
     user_id: int | None = None,
     distribution_recipient_id: int | None = None,
+    sender: str | None = None,
 ) -> OutboxMessage:
     """Write one email to the outbox, inside the caller's unit of work; it is handed to the
     job queue once that transaction commits, and sent at ``send_at`` (never before it) or at
-    once."""
+    once. ``sender`` sends it from another of the office's addresses than ``MAIL_FROM`` (an
+    answer to a journalist comes from the press office's own address)."""
     assert in_unit_of_work(), "queue_email must be called inside a @unit_of_work use case"
     message = OutboxMessage(
         **message_values(
@@ -100,6 +102,7 @@ def queue_email(
             send_at=send_at,
             user_id=user_id,
             distribution_recipient_id=distribution_recipient_id,
+            sender=sender,
         )
     )
     db.session.add(message)
@@ -121,6 +124,7 @@ def message_values(
     user_id: int | None = None,
     distribution_recipient_id: int | None = None,
     now: datetime | None = None,
+    sender: str | None = None,
 ) -> dict:
     """The columns of one outbox row, checked and tidied: one-line headers the outbox does not
     set itself, an aware ``send_at``, a stable Message-ID. For ``queue_email``, and for writing
@@ -133,6 +137,9 @@ def message_values(
             raise ValueError(f"the outbox sets the {name} header itself")
         # A header is one line: a line break would start another header.
         extra[str(name)] = " ".join(str(value).split())
+    if sender:
+        # Kept with the row's headers, so every attempt sends from the same address.
+        extra["From"] = sender.strip()
     now = now or clock.now()
     domain = current_app.config.get("MAIL_FROM", "").rpartition("@")[2] or None
     return {
@@ -291,6 +298,18 @@ def progress(distribution_recipient_ids: Iterable[int]) -> dict[str, int]:
     for status, count in rows:
         counts[status] = count
     return counts
+
+
+def wire_headers(headers: Mapping[str, str], config: Mapping) -> tuple[str, dict[str, str]]:
+    """The sender's address and the extra headers of a row as they go out: the row's own
+    sender or ``MAIL_FROM``; and ``Auto-Submitted: auto-generated`` unless the row says
+    otherwise (an acknowledgement is ``auto-replied``), so that no autoresponder answers
+    anything the product sends (RFC 3834)."""
+    extra = dict(headers or {})
+    sender = extra.pop("From", None) or config["MAIL_FROM"]
+    if not any(name.lower() == "auto-submitted" for name in extra):
+        extra["Auto-Submitted"] = "auto-generated"
+    return sender, extra
 
 
 # --- reading, for the outbox page -------------------------------------------------------------

@@ -39,7 +39,7 @@ from ..extensions import db
 from ..models import OutboxMessage
 from . import outbox_gate
 from .mail import smtp_session
-from .outbox import NOT_SENT_NOTE, hand_to_queue_after_commit, scrubbed
+from .outbox import NOT_SENT_NOTE, hand_to_queue_after_commit, scrubbed, wire_headers
 from .unit_of_work import unit_of_work
 
 # The longest wait between two tries, however many there have been.
@@ -187,14 +187,13 @@ def compose(claim: Claimed, config: Mapping[str, Any], now: datetime) -> EmailMe
     """The email for a claimed row: plain text, with the HTML as an alternative when there is
     one, the row's stable Message-ID and its extra headers."""
     message = EmailMessage()
-    message["From"] = formataddr(
-        (config.get("PRESS_OFFICE_NAME") or "Press office", config["MAIL_FROM"])
-    )
+    sender, headers = wire_headers(claim.headers, config)
+    message["From"] = formataddr((config.get("PRESS_OFFICE_NAME") or "Press office", sender))
     message["To"] = formataddr((claim.to_name, claim.to_address))
     message["Subject"] = claim.subject
     message["Date"] = format_datetime(now)
     message["Message-ID"] = claim.message_id
-    for name, value in claim.headers.items():
+    for name, value in headers.items():
         message[name] = value
     message.set_content(claim.body_text)
     if claim.body_html:

@@ -15,6 +15,7 @@ from . import (  # noqa: E402,F401
     enquiries,
     forward_look,
     journalists,
+    mail,
     notifications,
     outbox,
     quote_signoffs,

@@ -23,8 +23,10 @@ from ..auth import staff_required
 from ..domain import enquiries as rules
 from ..domain.routing import ROUTE_LABELS
 from ..forms import show_refusal
+from ..public.newsroom import send_attachment
 from ..services import enquiries
 from ..services.errors import NotFound, ValidationFailed, WrongState
+from ..services.mail_desk import outgoing, thread
 from ..timefmt import to_london
 from . import bp
 from .enquiry_forms import (
@@ -209,6 +211,9 @@ def _detail(enquiry, status: int = 200, assign=None, respond=None, close=None, l
             release_url=_release_url(enquiry),
             can=lambda action: rules.why_not(action, enquiry.status) is None,
             now=now,
+            messages=thread.thread(enquiry.id),
+            emails_answer=outgoing.answers_by_email(enquiry),
+            office_address=outgoing.office_address(),
         ),
         status,
     )
@@ -263,6 +268,14 @@ def enquiry_assign(reference: str):
     )
 
 
+def _answered(done: str, reference: str) -> str:
+    """What the page says once an answer is recorded: where it was emailed, if it was."""
+    enquiry = _enquiry_or_404(reference)
+    if outgoing.answers_by_email(enquiry):
+        return f"{done} Sent: emailed to {enquiry.email} from {outgoing.office_address()}."
+    return done
+
+
 @bp.post("/enquiries/<reference>/respond", endpoint="enquiry_respond")
 @staff_required
 def enquiry_respond(reference: str):
@@ -277,7 +290,7 @@ def enquiry_respond(reference: str):
             now=clock.now(),
             statement_id=request.form.get("statement_id") or None,
         ),
-        "Response recorded.",
+        _answered("Response recorded.", reference),
         "respond",
     )
 
@@ -296,7 +309,7 @@ def enquiry_reply_and_close(reference: str):
             now=clock.now(),
             statement_id=request.form.get("statement_id") or None,
         ),
-        "Response recorded and enquiry closed.",
+        _answered("Response recorded and enquiry closed.", reference),
         "respond",
     )
 
@@ -330,6 +343,36 @@ def enquiry_close(reference: str):
         "Enquiry closed.",
         "close",
     )
+
+
+@bp.get("/enquiries/<reference>/mail/<int:message_id>.eml", endpoint="enquiry_mail_raw")
+@staff_required
+def enquiry_mail_raw(reference: str, message_id: int):
+    enquiry = _enquiry_or_404(reference)
+    try:
+        raw = thread.raw_message(enquiry.id, message_id)
+    except NotFound:
+        abort(404)
+    response = Response(raw, mimetype="message/rfc822")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{enquiry.reference}-{message_id}.eml"'
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get(
+    "/enquiries/<reference>/mail/<int:message_id>/files/<int:attachment_id>",
+    endpoint="enquiry_mail_file",
+)
+@staff_required
+def enquiry_mail_file(reference: str, message_id: int, attachment_id: int):
+    enquiry = _enquiry_or_404(reference)
+    try:
+        found = thread.attachment(enquiry.id, message_id, attachment_id)
+    except NotFound:
+        abort(404)
+    return send_attachment(found)
 
 
 # Used by the templates to show statuses and deadlines the same way everywhere.

@@ -34,6 +34,7 @@ SKIPPED = {
     "public.news_attachment": "an uploaded file, not a page",
     "preview.attachment": "an uploaded file, not a page",
     "web.release_file": "an uploaded file, not a page",
+    "web.mail_raw": "a message downloaded whole (.eml), not a page",
 }
 
 # Routes found by following links: at most this many addresses each.

@@ -1,0 +1,44 @@
+"""Retention: when a closed emailed enquiry's personal data is removed, its messages lose the
+raw message, the words, the addresses and their files; the message key stays, so a copy
+fetched again is still recognised."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from pressoffice.extensions import db
+from pressoffice.models import EnquiryEvent, MailAttachment, MailMessage
+from pressoffice.services import enquiries
+from pressoffice.services.attachments import attachment_dir
+from pressoffice.services.mail_desk.ingest import ingest
+
+from .messages import PDF_BYTES, journalist_mail
+
+TUESDAY_10 = datetime(2016, 11, 29, 10, 0, tzinfo=UTC)
+
+
+def test_anonymising_an_emailed_enquiry_removes_its_raw_message_files_and_addresses(
+    app_ctx, clock, officer
+):
+    raw = journalist_mail(files=[("report.pdf", "application/pdf", PDF_BYTES)])
+    result = ingest(raw, received_at=TUESDAY_10)
+    [stored] = db.session.scalars(sa.select(MailAttachment)).all()
+    path = attachment_dir() / stored.storage_key
+    assert path.exists()
+    enquiries.close(result.reference, actor=officer, now=TUESDAY_10)
+
+    outcome = enquiries.anonymise_closed(now=datetime(2019, 1, 1, tzinfo=UTC))
+
+    assert outcome.anonymised == 1
+    message = db.session.scalar(sa.select(MailMessage).where(MailMessage.direction == "in"))
+    assert message.raw is None and message.text == "" and message.from_address == ""
+    assert db.session.scalars(sa.select(MailAttachment)).all() == []
+    assert not path.exists()
+    notes = db.session.scalars(
+        sa.select(EnquiryEvent.comment).where(EnquiryEvent.action == "email_received")
+    ).all()
+    assert notes == [None]
+    # The key stays: the same message fetched again is still known, not a new enquiry.
+    assert ingest(raw, received_at=TUESDAY_10).already
