@@ -198,9 +198,9 @@ def record_then_ask(
     the batch's next message, ``claim``, may still go now; one it may not is stopped
     (``outbox_gate``). Answers the counts and retries recorded, and whether it may go."""
     now = clock.instant(now)
-    # The question first: it locks the release before any outbox row, the order of every use
-    # case (a withdrawal takes the release, then the rows).
-    held = outbox_gate.hold_back([claim.id], still_ours(claim.id, claim.attempt), now)
+    # The question first, then the rows: the order of every use case (a withdrawal takes the
+    # release, then the rows). The row is this claim's: no share lock is needed (``hold_back``).
+    held = outbox_gate.hold_back([claim.id], still_ours(claim.id, claim.attempt), now, lock=False)
     counts, retries = record_outcomes(outcomes, now)
     return counts, retries, not held.stopped(claim.id)
 
