@@ -214,8 +214,9 @@ def deliver_batch(ids: Sequence[int]) -> tuple[dict[str, int], list[tuple[int, d
     claims = claim_batch(ids)
     counts = {"sent": 0, "queued": 0, "failed": 0}
     retries: list[tuple[int, datetime]] = []
-    # An outcome waits for the next message's question, asked at once after it: one short
-    # transaction a message, as before the question was asked.
+    # An outcome waits for the next message's question, asked at once after it (one short
+    # transaction a message, as before the question was asked); the last message's outcome is
+    # recorded at once, before the connection is closed.
     unrecorded: list[tuple[Claimed, Refusal | None]] = []
 
     def tally(done: dict[str, int], again: list[tuple[int, datetime]]) -> None:
@@ -225,6 +226,9 @@ def deliver_batch(ids: Sequence[int]) -> tuple[dict[str, int], list[tuple[int, d
 
     def record(claim: Claimed, refusal: Refusal | None) -> None:
         unrecorded.append((claim, refusal))
+        if claim.id == claims[-1].id:
+            tally(*record_outcomes(list(unrecorded)))
+            unrecorded.clear()
 
     def may_go(claim: Claimed) -> bool:
         done, again, go = record_then_ask(list(unrecorded), claim)
