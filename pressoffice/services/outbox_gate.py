@@ -18,7 +18,6 @@ then the rest, then the outbox rows.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,6 +25,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from ..domain import distribution as rules
+from ..domain.links import EMBARGO_LINE
 from ..extensions import db
 from ..models import (
     Contact,
@@ -36,8 +36,6 @@ from ..models import (
     Release,
 )
 from .outbox import stop_messages
-
-_EMBARGO_LINE = re.compile(r"EMBARGOED UNTIL [^\n]*\(UK time\)")
 
 
 @dataclass(frozen=True)
@@ -137,7 +135,7 @@ def message_facts(ids: Sequence[int], *, lock: bool = True) -> dict[int, rules.M
     rows = connection.execute(read, {"ids": ids}).all()
     facts = {}
     for row in rows:
-        line = _EMBARGO_LINE.search(row.body_text) if row.body_text else None
+        line = EMBARGO_LINE.search(row.body_text) if row.body_text else None
         facts[row.id] = rules.MessageFacts(
             kind=row.kind if row.state is not None else None,
             distribution_cancelled=row.cancelled_at is not None,
