@@ -281,3 +281,7 @@ def embargo_banner(embargo_until: datetime) -> str:
     """'EMBARGOED UNTIL 00:01 Thursday 1 December 2016 (UK time)'."""
     local = to_london(embargo_until)
     return f"EMBARGOED UNTIL {local:%H:%M} {local:%A} {local.day} {local:%B %Y} (UK time)"
+
+
+# The embargo line as ``embargo_banner`` writes it, found in the words of a copy.
+EMBARGO_LINE = re.compile(r"EMBARGOED UNTIL [^\n]*\(UK time\)")

@@ -5,7 +5,6 @@ lock (making or following a distribution)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -219,7 +218,7 @@ def _embargoed_copies(
     return holders, letters
 
 
-_BANNER = re.compile(r"EMBARGOED UNTIL [^\n]*\(UK time\)")
+_BANNER = links.EMBARGO_LINE
 
 
 def follow_embargo(distribution: Distribution, release: Release, now: datetime) -> int:

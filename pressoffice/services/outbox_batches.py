@@ -199,9 +199,9 @@ def record_then_ask(
     the batch's next message, ``claim``, may still go now; one it may not is stopped
     (``outbox_gate``). Answers the counts and retries recorded, and whether it may go."""
     now = clock.instant(now)
-    # The question first: it locks the release before any outbox row, the order of every use
-    # case (a withdrawal takes the release, then the rows).
-    held = outbox_gate.hold_back([claim.id], still_ours(claim.id, claim.attempt), now)
+    # The question first, then the rows: the order of every use case (a withdrawal takes the
+    # release, then the rows). The row is this claim's: no share lock is needed (``hold_back``).
+    held = outbox_gate.hold_back([claim.id], still_ours(claim.id, claim.attempt), now, lock=False)
     counts, retries = record_outcomes(outcomes, now)
     return counts, retries, not held.stopped(claim.id)
 
@@ -215,8 +215,9 @@ def deliver_batch(ids: Sequence[int]) -> tuple[dict[str, int], list[tuple[int, d
     claims = claim_batch(ids)
     counts = {"sent": 0, "queued": 0, "failed": 0}
     retries: list[tuple[int, datetime]] = []
-    # An outcome waits for the next message's question, asked at once after it: one short
-    # transaction a message, as before the question was asked.
+    # An outcome waits for the next message's question, asked at once after it (one short
+    # transaction a message, as before the question was asked); the last message's outcome is
+    # recorded at once, before the connection is closed.
     unrecorded: list[tuple[Claimed, Refusal | None]] = []
 
     def tally(done: dict[str, int], again: list[tuple[int, datetime]]) -> None:
@@ -226,6 +227,9 @@ def deliver_batch(ids: Sequence[int]) -> tuple[dict[str, int], list[tuple[int, d
 
     def record(claim: Claimed, refusal: Refusal | None) -> None:
         unrecorded.append((claim, refusal))
+        if claim.id == claims[-1].id:
+            tally(*record_outcomes(list(unrecorded)))
+            unrecorded.clear()
 
     def may_go(claim: Claimed) -> bool:
         done, again, go = record_then_ask(list(unrecorded), claim)

@@ -327,3 +327,31 @@ def test_an_embargo_moved_after_a_worker_died_holding_the_copies_is_said_in_them
         words = message.get_body(("plain",)).get_content()
         assert "EMBARGOED UNTIL 16:00" in words
         assert re.search(r"/preview/[A-Za-z0-9_-]{43}", words)
+
+
+def test_every_message_of_a_batch_is_recorded_as_sent_before_the_connection_is_closed(
+    app, app_ctx, officer, smtp_server, queue, clock, monkeypatch
+):
+    """A worker killed while the server is slow to answer QUIT must not leave a message the
+    server accepted to be sent again."""
+    import smtplib
+
+    list_id = _three(officer)
+    release = create_release(state="published", author=officer)
+    queue.run()
+    at_quit = []
+    real_exit = smtplib.SMTP.__exit__
+
+    def closing(self, *args):
+        if smtp_server.messages:
+            db.session.rollback()
+            at_quit.append(sorted(m.status for m in outbox()))
+        return real_exit(self, *args)
+
+    monkeypatch.setattr(smtplib.SMTP, "__exit__", closing)
+    distributions.create_distribution(
+        release.id, actor=officer, list_ids=[list_id], kind="on_publication"
+    )
+    queue.run()
+    assert media(smtp_server) == ["amy@echo.example", "ben@echo.example", "cat@echo.example"]
+    assert at_quit == [["sent", "sent", "sent"]]
