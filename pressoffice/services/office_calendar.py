@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from .. import clock
 from ..domain import enquiries as enquiry_rules
 from ..domain.routing import (
     CLOSED,
@@ -39,15 +40,21 @@ def _as_exception(row: OfficeException) -> CalendarException:
 def _exceptions_between(first_day: date, last_day: date) -> list[CalendarException] | None:
     """The admin's exceptions between the two London dates, read a whole year at a time and
     kept under the public-change token read first (a closure added or removed changes it), so
-    a route asks the database only for that token. None when the token is missing."""
+    a route asks the database only for that token. None when the token is missing.
+
+    A year is kept no longer than ``PUBLIC_CACHE_MAX_AGE``, as the public pages showing it are:
+    a closure entered straight in the database, which leaves the token alone, reroutes within
+    it."""
     token = public_change_token()
     if token is None:
         return None
     kept = current_app.extensions.setdefault(_KEPT_YEARS, {})
+    now = clock.now()
+    oldest = now - timedelta(seconds=current_app.config["PUBLIC_CACHE_MAX_AGE"])
     found: list[CalendarException] = []
     for year in range(first_day.year, last_day.year + 1):
-        exceptions = kept.get((token, year))
-        if exceptions is None:
+        read_at, exceptions = kept.get((token, year), (None, None))
+        if exceptions is None or not oldest < read_at <= now:
             rows = db.session.scalars(
                 sa.select(OfficeException).where(
                     OfficeException.day >= date(year, 1, 1),
@@ -56,7 +63,8 @@ def _exceptions_between(first_day: date, last_day: date) -> list[CalendarExcepti
             )
             if len(kept) >= 64:
                 kept.clear()
-            exceptions = kept[(token, year)] = tuple(_as_exception(r) for r in rows)
+            exceptions = tuple(_as_exception(r) for r in rows)
+            kept[(token, year)] = (now, exceptions)
         found.extend(e for e in exceptions if first_day <= e.day <= last_day)
     return found
 

@@ -358,3 +358,27 @@ def test_the_old_setting_keeping_pages_in_files_is_refused_with_what_to_do(app):
                 "PUBLIC_PAGE_CACHE": "shared",
             },
         )
+
+
+def test_a_closure_entered_in_the_database_reroutes_within_the_max_age(
+    app, client, published, clock
+):
+    clock.set(datetime(2016, 12, 1, 10, 0, tzinfo=UTC))  # a Thursday, in office hours
+    read_at = clock()
+    assert client.get("/api/v1/routing").get_json()["route"] == "office_hours"
+    with db.engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO office_exceptions (day, kind, reason, created_at) "
+                "VALUES (:day, 'closed', 'Burst pipe', :at)"
+            ),
+            {"day": date(2016, 12, 1), "at": read_at.replace(tzinfo=None)},
+        )
+    max_age = timedelta(seconds=app.config["PUBLIC_CACHE_MAX_AGE"])
+    clock.set(read_at + max_age - timedelta(microseconds=1))
+    assert client.get("/api/v1/routing").get_json()["route"] == "office_hours"
+
+    clock.set(read_at + max_age)
+
+    assert client.get("/api/v1/routing").get_json()["route"] == "out_of_hours"
+    assert b"Burst pipe" in client.get("/contact").data
