@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 
 from .. import clock
@@ -24,6 +34,14 @@ def _login_account_key() -> str:
 
 def _login_failed(_response) -> bool:
     return bool(g.get("login_failed"))
+
+
+def _renew_session() -> None:
+    """Start the browser's session afresh (a new CSRF token with it), so nothing read or
+    planted before a sign-in or sign-out is good after it."""
+    session.clear()
+    # Flask-WTF keeps the token it made for this request; the next form must make a new one.
+    g.pop("csrf_token", None)
 
 
 def _limit_per_account() -> str:
@@ -63,6 +81,7 @@ def login():
                 clock.now(),
                 remember_for=current_app.config["REMEMBER_COOKIE_DURATION"] if remember else None,
             )
+            _renew_session()
             login_user(user, remember=remember)
             return redirect(safe_next_url(request.args.get("next")) or url_for("web.home"))
         g.login_failed = True
@@ -80,6 +99,8 @@ def logout():
     # Ends this sign-in for good (the copied cookies of it too); other computers stay signed in.
     if current_user.is_authenticated:
         accounts.end_session(current_session_key(), clock.now())
+    # Renewed first: logging out then marks the remember cookie to be cleared in the new one.
+    _renew_session()
     logout_user()
     flash("You have signed out.", "success")
     return redirect(url_for("web.login"))
