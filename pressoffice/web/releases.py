@@ -242,7 +242,6 @@ def release_edit(release_id: int):
             actor=current_user,
             expected_version=form.version.data,
             change_note=form.change_note.data,
-            now=clock.now(),
             **form.content(),
         )
     except StaleVersion as stale:
@@ -424,7 +423,8 @@ def release_transition(release_id: int, action: str):
         abort(404)
     release = release_or_404(release_id)
     field = TRANSITION_FIELDS[action]
-    given = {"actor": current_user, "now": clock.now()}
+    # No instant given: the service reads the clock once it holds the release's lock.
+    given = {"actor": current_user}
     typed = {}
     if field:
         typed[f"{action}-{field}"] = request.form.get(field, "")
@@ -707,7 +707,6 @@ def release_schedule(release_id: int):
             actor=current_user,
             embargo_until=instant,
             expected_version=version,
-            now=now,
         )
     except ValidationFailed as refusal:
         form.at.errors = [refusal.fields.get("embargo_until", refusal.message)]
