@@ -794,7 +794,6 @@ def release_file_upload(release_id: int):
             actor=current_user,
             filename=upload.filename if upload else None,
             stream=upload.stream if upload else None,
-            now=clock.now(),
         )
     except ValidationFailed as refusal:
         return _release_page(
@@ -819,9 +818,7 @@ def release_file_upload(release_id: int):
 def release_file_remove(release_id: int, attachment_id: int):
     release = release_or_404(release_id)
     try:
-        attachment_service.remove_attachment(
-            release.id, attachment_id, actor=current_user, now=clock.now()
-        )
+        attachment_service.remove_attachment(release.id, attachment_id, actor=current_user)
     except NotFound:
         abort(404)
     except ServiceError as refusal:

@@ -7,6 +7,7 @@ clock 27 ms past the embargo although the request began 8 ms before it.
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -145,3 +146,30 @@ def test_unscheduling_that_gets_its_lock_before_the_embargo_still_works(
     assert db.session.get(Release, scheduled.id).state == "approved"
     client.application.extensions["pressoffice.clock"].set(LOCKED_AT)
     assert client.get(f"/news/{scheduled.slug}").status_code == 404
+
+
+def test_a_file_uploaded_just_before_the_embargo_but_attached_after_is_a_correction(
+    signed_in, officer, client, scheduled, lock_waits_past_the_embargo, monkeypatch
+):
+    from pressoffice.services import releases
+
+    original = releases.lock_release
+
+    def lock_release(release):
+        found = original(release)
+        client.application.extensions["pressoffice.clock"].set(LOCKED_AT)
+        return found
+
+    monkeypatch.setattr(releases, "lock_release", lock_release)
+    page = signed_in(officer)
+    upload = (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "report.pdf")
+
+    page.post(
+        f"/releases/{scheduled.id}/files",
+        {"file": upload},
+        content_type="multipart/form-data",
+    )
+
+    still_out(scheduled.id, client, scheduled.slug)
+    release = db.session.get(Release, scheduled.id)
+    assert release.state == "published"
