@@ -173,3 +173,29 @@ def test_a_file_uploaded_just_before_the_embargo_but_attached_after_is_a_correct
     still_out(scheduled.id, client, scheduled.slug)
     release = db.session.get(Release, scheduled.id)
     assert release.state == "published"
+
+
+def test_breaking_an_embargo_that_lifts_while_waiting_for_the_lock_is_refused(
+    signed_in, approver, client, scheduled, monkeypatch
+):
+    from pressoffice.services import previews
+
+    original = previews.release_service.lock_release
+
+    def lock_release(release):
+        found = original(release)
+        client.application.extensions["pressoffice.clock"].set(LOCKED_AT)
+        return found
+
+    monkeypatch.setattr(previews.release_service, "lock_release", lock_release)
+    page = signed_in(approver)
+
+    shown = page.post(
+        f"/releases/{scheduled.id}/embargo-broken",
+        {"reason": "The figures were on the radio"},
+        _expected_status=409,
+    )
+
+    assert "it has gone out" in shown.text
+    assert previews.embargo_broken_event(scheduled.id) is None
+    still_out(scheduled.id, client, scheduled.slug)
