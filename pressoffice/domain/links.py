@@ -261,7 +261,10 @@ def may_break_embargo(
         return Decision(
             False, "Only an approver or an admin can publish before the embargo", "permission"
         )
-    if release.status(now) != "scheduled":
+    status = release.status(now)
+    if status == "published" and release.embargo_until is not None:
+        return Decision(False, "The embargo has already lifted: it has gone out", "state")
+    if status != "scheduled":
         return Decision(
             False, "Only a scheduled release can be published before its embargo", "state"
         )

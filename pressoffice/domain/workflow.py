@@ -157,6 +157,10 @@ def next_state(current: str, action: str, *, correction: bool = False) -> str:
     }[action]
 
 
+# Said when a change to the embargo reaches the release after its instant.
+GONE_OUT = "The embargo has already lifted: it has gone out"
+
+
 def _wrong_state(action: str, status: str) -> Decision:
     label = STATE_LABELS.get(status, status).lower()
     reasons = {
@@ -285,6 +289,8 @@ def may_schedule(
     if actor.role not in STAFF_ROLES:
         return _not_you("Only press office staff can schedule releases")
     status = release.status(now)
+    if status == "published" and release.embargo_until is not None:
+        return _no(GONE_OUT + ", so its embargo can no longer be changed")
     if status not in ("approved", "scheduled"):
         return _wrong_state("schedule", status)
     if embargo_until is None:
@@ -305,7 +311,7 @@ def may_unschedule(release: ReleaseState, actor: Actor, now: datetime) -> Decisi
     status = release.status(now)
     if status != "scheduled":
         if status == "published" and release.embargo_until is not None:
-            return _no("The embargo has already lifted: this release is published")
+            return _no(GONE_OUT + ", so it can no longer be unscheduled")
         return _wrong_state("unschedule", status)
     return ALLOWED
 

@@ -281,10 +281,9 @@ def add_attachment(
     never names a missing file; if the unit of work fails the file is taken away again, unless
     the row turns out to have been stored after all.
     """
-    now = clock.instant(now)
     # Cheap refusals first, so nobody waits for 25 MB to arrive to be told the release is
     # withdrawn. The unit of work asks again under the lock: this answer may be stale.
-    _refuse_if_not_editable(releases.get_release(release_id), actor, now)
+    _refuse_if_not_editable(releases.get_release(release_id), actor, clock.instant(now))
     name = clean_filename(filename or "")
     if stream is None:
         raise ValidationFailed({"file": "Select a file to upload"})
@@ -334,9 +333,12 @@ def _attach_stored_file(
     size: int,
     sha256: str,
     storage_key: str,
-    now: datetime,
+    now: datetime | None,
 ) -> AttachedFile:
     release = releases.lock_release(release_id)
+    # Read once the release is locked: the upload may have taken long enough for an embargo to
+    # lift meanwhile, and then the file is a correction, not a recall of what went out.
+    now = clock.instant(now)
     _refuse_if_not_editable(release, actor, now)
     if len(current_attachments(release.id)) >= MAX_ATTACHMENTS_PER_RELEASE:
         raise ValidationFailed(
@@ -396,8 +398,8 @@ def remove_attachment(
     """Take a file off a release: an edit like any other (see ``add_attachment``). The bytes
     are kept, because a revision the public still sees may list the file until a newer one is
     approved."""
-    now = clock.instant(now)
     release = releases.lock_release(release_id)
+    now = clock.instant(now)  # read once the release is locked, as in ``_attach_stored_file``
     _refuse_if_not_editable(release, actor, now)
     attachment = db.session.get(Attachment, attachment_id) if _is_row_id(attachment_id) else None
     if attachment is None or attachment.release_id != release.id or attachment.removed_at:

@@ -400,10 +400,11 @@ def break_embargo(
     """Publish a scheduled release now because its embargo was broken
     (``releases.break_embargo``), naming on its timeline everyone who was given a link, for the
     press office to follow up. Every link then leads to the public page."""
-    now = clock.instant(now)
     actor = secret_links.staff_member(actor)
     reason = reason.strip() if isinstance(reason, str) else ""
     release = _lock_release(release_id)
+    # Read once the release is locked: an embargo that lifted while this waited is not broken.
+    now = clock.instant(now)
     recipients = list(
         db.session.scalars(
             sa.select(EmbargoRecipient)

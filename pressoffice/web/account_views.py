@@ -2,75 +2,64 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 
 from .. import clock
 from ..auth import current_session_key, public, safe_next_url, staff_required
-from ..domain.accounts import normalise_email
-from ..extensions import limiter
 from ..services import accounts, statements
 from ..services.errors import NotFound, ValidationFailed
 from ..services.today import todays_work
 from . import bp
 from .account_forms import ChangePasswordForm, ConfirmForm, SignInForm, TokenForm
+from .sign_in_attempts import password_change_attempt, sign_in_attempt
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
 
 
-def _login_account_key() -> str:
-    return "login-account:" + normalise_email(request.form.get("email", ""))
-
-
-def _login_failed(_response) -> bool:
-    return bool(g.get("login_failed"))
-
-
-def _limit_per_account() -> str:
-    return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
-
-
-def _limit_per_address() -> str:
-    return current_app.config["LOGIN_LIMIT_PER_ADDRESS"]
+def _renew_session() -> None:
+    """Start the browser's session afresh (a new CSRF token with it), so nothing read or
+    planted before a sign-in or sign-out is good after it."""
+    session.clear()
+    # Flask-WTF keeps the token it made for this request; the next form must make a new one.
+    g.pop("csrf_token", None)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"], endpoint="login")
 @public
-@limiter.limit(
-    _limit_per_account,
-    key_func=_login_account_key,
-    methods=["POST"],
-    deduct_when=_login_failed,
-    error_message="Too many failed sign-in attempts. Wait 15 minutes, then try again.",
-)
-@limiter.limit(
-    _limit_per_address,
-    methods=["POST"],
-    deduct_when=_login_failed,
-    error_message="Too many failed sign-in attempts. Wait 15 minutes, then try again.",
-)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("web.home"))
     form = SignInForm()
     error = None
+    # Counted before the password is checked, so guesses sent together cannot all get in.
+    attempt = sign_in_attempt(request.form.get("email", "")) if request.method == "POST" else None
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
+            attempt.give_back()
             remember = bool(form.remember.data)
             user.session_key = accounts.start_session(
                 user,
                 clock.now(),
                 remember_for=current_app.config["REMEMBER_COOKIE_DURATION"] if remember else None,
             )
+            _renew_session()
             login_user(user, remember=remember)
             return redirect(safe_next_url(request.args.get("next")) or url_for("web.home"))
-        g.login_failed = True
         error = SIGN_IN_FAILED
         # Shown once, on the first field, as the design system does for a failed sign-in.
         form.email.errors = [SIGN_IN_FAILED]
-    elif request.method == "POST":
-        g.login_failed = True
     status = 401 if error else 200
     return render_template("auth/sign_in.html", form=form, error=error), status
 
@@ -80,6 +69,8 @@ def logout():
     # Ends this sign-in for good (the copied cookies of it too); other computers stay signed in.
     if current_user.is_authenticated:
         accounts.end_session(current_session_key(), clock.now())
+    # Renewed first: logging out then marks the remember cookie to be cleared in the new one.
+    _renew_session()
     logout_user()
     flash("You have signed out.", "success")
     return redirect(url_for("web.login"))
@@ -106,26 +97,13 @@ def account():
     return render_template("staff/account.html")
 
 
-def _password_account_key() -> str:
-    return f"password-change:{current_user.get_id().partition(':')[0]}"
-
-
-def _password_change_failed(_response) -> bool:
-    return bool(g.get("password_change_failed"))
-
-
 @bp.route("/account/password", methods=["GET", "POST"], endpoint="change_password")
 @staff_required
-@limiter.limit(
-    _limit_per_account,
-    key_func=_password_account_key,
-    methods=["POST"],
-    deduct_when=_password_change_failed,
-    error_message="Too many wrong passwords. Wait 15 minutes, then try again.",
-)
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        # Counted before the current password is checked; given back unless it was wrong.
+        attempt = password_change_attempt(current_user.id)
         try:
             key, remembered = accounts.change_password(
                 current_user,
@@ -137,8 +115,10 @@ def change_password():
         except ValidationFailed as refusal:
             for name, message in refusal.fields.items():
                 form[name].errors.append(message)
-            g.password_change_failed = "current_password" in refusal.fields
+            if "current_password" not in refusal.fields:
+                attempt.give_back()
         else:
+            attempt.give_back()
             user = accounts.get_user(current_user.id)
             user.session_key = key
             # The same browser goes on signed in, under the new key.

@@ -140,9 +140,7 @@ def release_embargo_broken(release_id: int):
     if not form.validate():
         return _page(release_id, break_form=form, status=400)
     try:
-        broken = previews.break_embargo(
-            release_id, actor=current_user, reason=form.reason.data, now=clock.now()
-        )
+        broken = previews.break_embargo(release_id, actor=current_user, reason=form.reason.data)
     except ValidationFailed as refusal:
         show_refusal(form, refusal.fields)
         return _page(release_id, break_form=form, status=400)

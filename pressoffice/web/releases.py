@@ -237,7 +237,6 @@ def release_edit(release_id: int):
             actor=current_user,
             expected_version=form.version.data,
             change_note=form.change_note.data,
-            now=clock.now(),
             **form.content(),
         )
     except StaleVersion as stale:
@@ -419,7 +418,8 @@ def release_transition(release_id: int, action: str):
         abort(404)
     release = release_or_404(release_id)
     field = TRANSITION_FIELDS[action]
-    given = {"actor": current_user, "now": clock.now()}
+    # No instant given: the service reads the clock once it holds the release's lock.
+    given = {"actor": current_user}
     typed = {}
     if field:
         typed[f"{action}-{field}"] = request.form.get(field, "")
@@ -702,7 +702,6 @@ def release_schedule(release_id: int):
             actor=current_user,
             embargo_until=instant,
             expected_version=version,
-            now=now,
         )
     except ValidationFailed as refusal:
         form.at.errors = [refusal.fields.get("embargo_until", refusal.message)]
@@ -790,7 +789,6 @@ def release_file_upload(release_id: int):
             actor=current_user,
             filename=upload.filename if upload else None,
             stream=upload.stream if upload else None,
-            now=clock.now(),
         )
     except ValidationFailed as refusal:
         return _release_page(
@@ -815,9 +813,7 @@ def release_file_upload(release_id: int):
 def release_file_remove(release_id: int, attachment_id: int):
     release = release_or_404(release_id)
     try:
-        attachment_service.remove_attachment(
-            release.id, attachment_id, actor=current_user, now=clock.now()
-        )
+        attachment_service.remove_attachment(release.id, attachment_id, actor=current_user)
     except NotFound:
         abort(404)
     except ServiceError as refusal:

@@ -199,7 +199,9 @@ def test_scheduling_refuses_content_changed_since_approval():
 def test_a_scheduled_release_cannot_be_unscheduled_once_its_embargo_has_lifted():
     facts = release("scheduled", embargo_until=NOW)
     decision = may_unschedule(facts, OFFICER, NOW)
-    assert decision.reason == "The embargo has already lifted: this release is published"
+    assert decision.reason == (
+        "The embargo has already lifted: it has gone out, so it can no longer be unscheduled"
+    )
     assert may_unschedule(facts, OFFICER, NOW - timedelta(seconds=1)).ok
 
 

@@ -388,3 +388,67 @@ def test_guessing_the_current_password_is_throttled(signed_in, officer):
         page.post("/account/password", data=wrong, _expected_status=400)
     refused = page.client.post("/account/password", data={**wrong, "current_password": "x"})
     assert refused.status_code == 429
+
+
+@pytest.fixture
+def csrf_on(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+def csrf_token_of(browser, url: str) -> str:
+    page = BeautifulSoup(browser.get(url).data, "html.parser")
+    return page.find("input", {"name": "csrf_token"})["value"]
+
+
+def test_a_csrf_token_read_before_signing_in_is_refused_afterwards(app, officer, csrf_on):
+    browser = app.test_client()
+    before = csrf_token_of(browser, "/sign-in")
+    signed = browser.post(
+        "/sign-in",
+        data={"email": officer.email, "password": DEFAULT_PASSWORD, "csrf_token": before},
+    )
+    assert signed.status_code == 302
+
+    refused = browser.post("/account/tokens", data={"label": "planted", "csrf_token": before})
+
+    assert refused.status_code == 400
+    assert accounts.list_tokens(officer) == []
+    fresh = csrf_token_of(browser, "/account/tokens")
+    assert fresh != before
+    made = browser.post("/account/tokens", data={"label": "mine", "csrf_token": fresh})
+    assert made.status_code == 200
+    assert [token.label for token in accounts.list_tokens(officer)] == ["mine"]
+
+
+def test_a_csrf_token_read_while_signed_in_is_refused_after_signing_out(app, officer, csrf_on):
+    browser = app.test_client()
+    signed = browser.post(
+        "/sign-in",
+        data={
+            "email": officer.email,
+            "password": DEFAULT_PASSWORD,
+            "csrf_token": csrf_token_of(browser, "/sign-in"),
+        },
+    )
+    assert signed.status_code == 302
+    during = csrf_token_of(browser, "/account/tokens")
+    assert browser.post("/sign-out", data={"csrf_token": during}).status_code == 302
+
+    refused = browser.post(
+        "/sign-in",
+        data={"email": officer.email, "password": DEFAULT_PASSWORD, "csrf_token": during},
+    )
+
+    assert refused.status_code == 400
+    assert browser.get("/staff").status_code == 302
+
+
+def test_signing_out_still_removes_the_remember_cookie_from_the_browser(client, officer):
+    remember_me(client, officer)
+    assert client.get_cookie("remember_token") is not None
+
+    client.post("/sign-out")
+
+    assert client.get_cookie("remember_token") is None

@@ -149,9 +149,10 @@ def update_release(
     edit is a correction: ``change_note`` is required, and the public keeps seeing the approved
     content until the correction is approved. An edit that changes nothing saves nothing.
     """
-    now = clock.instant(now)
     who = acting_staff(actor)
     release = lock_release(release)
+    # Read once the release is locked (see ``transitions._begin``).
+    now = clock.instant(now)
     settle_embargo(release, now)
     latest = latest_revision(release)
     refuse_unless(workflow.may_edit(workflow_facts(release, latest), who, now))
@@ -267,9 +268,10 @@ def record_attachment_change(
     committed), save the new content as a revision with the same rules as any edit: back to
     draft from review, approval or schedule; a pending correction, described by
     ``change_note``, when published. The caller commits."""
-    now = clock.instant(now)
     who = acting_staff(actor)
     release = lock_release(release)
+    # Read once the release is locked (see ``transitions._begin``).
+    now = clock.instant(now)
     settle_embargo(release, now)
     latest = latest_revision(release)
     refuse_unless(workflow.may_edit(workflow_facts(release, latest), who, now))

@@ -34,13 +34,17 @@ def _expect_version(release: Release, expected_version: Any) -> None:
         raise StaleVersion(release.version, expected)
 
 
-def _begin(release: Release | int, actor: User, now: datetime, expected_version: Any = None):
+def _begin(release: Release | int, actor: User, now: datetime | None, expected_version: Any = None):
     who = acting_staff(actor)
     release = lock_release(release)
+    # The clock is read once the release is locked: a request that waited for the lock decides
+    # on the instant it acts, so a change sent just before an embargo but reaching the release
+    # after it finds the release gone out, and never takes it back for a moment.
+    now = clock.instant(now)
     settle_embargo(release, now)
     _expect_version(release, expected_version)
     latest = latest_revision(release)
-    return who, release, latest, workflow_facts(release, latest)
+    return now, who, release, latest, workflow_facts(release, latest)
 
 
 @unit_of_work
@@ -53,8 +57,7 @@ def submit_release(
     now: datetime | None = None,
 ) -> Release:
     """Draft -> in review, once it has a headline, a standfirst and a body."""
-    now = clock.instant(now)
-    who, release, latest, facts = _begin(release, actor, now, expected_version)
+    now, who, release, latest, facts = _begin(release, actor, now, expected_version)
     refuse_unless(workflow.may_submit(facts, who, now))
     release.state = "in_review"
     release.notice = None
@@ -93,8 +96,7 @@ def approve_release(
     (recorded on the timeline). With ``require_version`` (the API), the approver must name the
     version they reviewed, so that an edit made while they read is never what they approve.
     """
-    now = clock.instant(now)
-    who, release, latest, facts = _begin(release, actor, now, expected_version)
+    now, who, release, latest, facts = _begin(release, actor, now, expected_version)
     if facts.status(now) == "in_review":
         from .signoff_rules import quotes_awaiting_signoff
 
@@ -162,8 +164,7 @@ def request_changes(
 ) -> Release:
     """Send a release in review back to draft (or a pending correction back to its editor),
     with a comment the author sees on the release."""
-    now = clock.instant(now)
-    who, release, latest, facts = _begin(release, actor, now, expected_version)
+    now, who, release, latest, facts = _begin(release, actor, now, expected_version)
     refuse_unless(workflow.may_request_changes(facts, who, now, comment))
     comment = (comment or "").strip()
     status = facts.status(now)
@@ -195,8 +196,7 @@ def publish_release(
     now: datetime | None = None,
 ) -> Release:
     """Approved -> published now, showing exactly the approved revision."""
-    now = clock.instant(now)
-    who, release, latest, facts = _begin(release, actor, now, expected_version)
+    now, who, release, latest, facts = _begin(release, actor, now, expected_version)
     refuse_unless(workflow.may_publish(facts, who, now))
     release.state = "published"
     release.public_revision_id = release.approved_revision_id
@@ -230,8 +230,7 @@ def schedule_release(
 ) -> Release:
     """Approved -> scheduled for an embargo instant in the future (or, already scheduled, move
     the embargo). From that instant the approved revision is public, with nothing to run."""
-    now = clock.instant(now)
-    who, release, latest, facts = _begin(release, actor, now, expected_version)
+    now, who, release, latest, facts = _begin(release, actor, now, expected_version)
     refuse_unless(workflow.may_schedule(facts, who, now, embargo_until))
     assert embargo_until is not None
     status = facts.status(now)
@@ -272,8 +271,7 @@ def unschedule_release(
     now: datetime | None = None,
 ) -> Release:
     """Scheduled -> approved, before the embargo lifts: nothing goes out."""
-    now = clock.instant(now)
-    who, release, latest, facts = _begin(release, actor, now, expected_version)
+    now, who, release, latest, facts = _begin(release, actor, now, expected_version)
     refuse_unless(workflow.may_unschedule(facts, who, now))
     release.state = "approved"
     release.public_revision_id = None
@@ -304,8 +302,7 @@ def withdraw_release(
     now: datetime | None = None,
 ) -> Release:
     """Published -> withdrawn: out of the lists and the feed; the page stays with the reason."""
-    now = clock.instant(now)
-    who, release, latest, facts = _begin(release, actor, now)
+    now, who, release, latest, facts = _begin(release, actor, now)
     refuse_unless(workflow.may_withdraw(facts, who, now, reason))
     reason = (reason or "").strip()
     release.state = "withdrawn"
@@ -339,8 +336,7 @@ def break_embargo(
     """Scheduled -> published now, before the embargo, because the embargo was broken. An
     approver does it, giving ``reason``; the release carries a notice saying so, and the
     timeline records the reason with ``follow_up``, the people who had an embargoed copy."""
-    now = clock.instant(now)
-    _who, release, latest, facts = _begin(release, actor, now)
+    now, _who, release, latest, facts = _begin(release, actor, now)
     refuse_unless(may_break_embargo(facts, actor.role, now, reason))
     release.state = "published"
     release.public_revision_id = release.approved_revision_id
