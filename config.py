@@ -15,6 +15,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 DEFAULT_SECRET = "development-only-secret-change-me"  # noqa: S105 - refused in production
+# How passwords are hashed everywhere but the tests: werkzeug's scrypt at its own cost
+# (n=32768, r=8, p=1).
+STRONG_PASSWORD_HASH = "scrypt"  # noqa: S105 - a method name, not a password
 
 
 class ConfigError(Exception):
@@ -201,11 +204,22 @@ class Config:
     MAIL_IN_DONE_FOLDER = _env("MAIL_IN_DONE_FOLDER")
     MAIL_IN_MAX_BYTES = int(_env("MAIL_IN_MAX_BYTES", str(25 * 1024 * 1024)))
 
+    # How passwords are hashed: werkzeug's scrypt at its full cost. Only TestingConfig names a
+    # cheaper method (its users are made by the thousand); any other app refuses one.
+    PASSWORD_HASH_METHOD = STRONG_PASSWORD_HASH
+
     @classmethod
     def check(cls, app) -> None:
         """Refuse to start with settings that would be unsafe or unusable."""
         check_session_limits(app.config)
         check_page_cache(app.config)
+        if not app.config.get("TESTING") and (
+            app.config.get("PASSWORD_HASH_METHOD") != STRONG_PASSWORD_HASH
+        ):
+            raise ConfigError(
+                f"PASSWORD_HASH_METHOD must be {STRONG_PASSWORD_HASH!r} outside the tests, "
+                f"not {app.config.get('PASSWORD_HASH_METHOD')!r}"
+            )
         if app.config.get("SQLALCHEMY_DATABASE_URI"):
             app.config["SQLALCHEMY_DATABASE_URI"] = check_database_url(
                 app.config["SQLALCHEMY_DATABASE_URI"]
@@ -223,6 +237,9 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # A cheap scrypt (a millisecond, not a fifth of a second) for the tests' thousands of users
+    # and sign-ins; the same check of the same kind of hash.
+    PASSWORD_HASH_METHOD = "scrypt:256:8:1"  # noqa: S105 - a method name
     # Tests queue jobs in memory unless they name a shared queue.
     JOBS_URL = _env("JOBS_URL", "memory://")
 

@@ -12,9 +12,12 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
+
+from config import STRONG_PASSWORD_HASH
 
 from .extensions import db
 
@@ -46,6 +49,13 @@ class UTCDateTime(sa.types.TypeDecorator):
 # --- accounts -------------------------------------------------------------------------------
 
 
+def password_hash_method() -> str:
+    """How new passwords are hashed: the app's PASSWORD_HASH_METHOD, scrypt outside an app."""
+    if has_app_context():
+        return current_app.config.get("PASSWORD_HASH_METHOD") or STRONG_PASSWORD_HASH
+    return STRONG_PASSWORD_HASH
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -61,7 +71,7 @@ class User(UserMixin, db.Model):
     __table_args__ = (sa.CheckConstraint("role IN ('officer', 'approver', 'admin')", name="role"),)
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.password_hash = generate_password_hash(password, method=password_hash_method())
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

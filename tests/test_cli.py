@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,16 +13,35 @@ import pytest
 PRESSOFFICE = str(Path(sys.executable).parent / "pressoffice")
 
 
-@pytest.fixture
-def run(tmp_path):
-    env = dict(os.environ)
-    env.update(
-        {
-            "PRESSOFFICE_ENV": "development",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
-            "ATTACHMENT_DIR": str(tmp_path / "files"),
-        }
+def _environment(folder: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "PRESSOFFICE_ENV": "development",
+        "DATABASE_URL": f"sqlite:///{folder / 'cli.sqlite3'}",
+        "ATTACHMENT_DIR": str(folder / "files"),
+    }
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory) -> Path:
+    """A database brought up to date by ``pressoffice db upgrade``, once per test session;
+    each test starts from a copy of it, as from a database its administrator just upgraded."""
+    folder = tmp_path_factory.mktemp("cli-migrated")
+    upgraded = subprocess.run(
+        [PRESSOFFICE, "db", "upgrade"],
+        capture_output=True,
+        text=True,
+        env=_environment(folder),
+        timeout=60,
     )
+    assert upgraded.returncode == 0, upgraded.stderr
+    return folder / "cli.sqlite3"
+
+
+@pytest.fixture
+def run(tmp_path, migrated_database):
+    shutil.copyfile(migrated_database, tmp_path / "cli.sqlite3")
+    env = _environment(tmp_path)
 
     def _run(*args, stdin: str = "", extra_env: dict | None = None):
         return subprocess.run(
@@ -33,7 +53,6 @@ def run(tmp_path):
             timeout=60,
         )
 
-    assert _run("db", "upgrade").returncode == 0
     return _run
 
 

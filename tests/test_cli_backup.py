@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .test_cli import run  # noqa: F401 - the fixture
+from .test_cli import migrated_database, run  # noqa: F401 - the fixtures
 
 
 def test_backup_then_restore_from_the_command_line(run, tmp_path):  # noqa: F811

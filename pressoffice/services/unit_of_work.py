@@ -23,7 +23,6 @@ unit: one commit, at the end of the outer one.
 
 from __future__ import annotations
 
-import fcntl
 import functools
 import os
 import random
@@ -39,6 +38,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from ..extensions import db
+
+try:
+    import fcntl
+except ImportError:  # Windows: SQLite's busy timeout alone makes writers wait their turn.
+    fcntl = None
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -145,6 +149,8 @@ def _writers_turn(session) -> _WritersQueue | None:
     url = session.get_bind().url
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         return None
+    if fcntl is None:
+        return None  # no OS file lock here: SQLite's busy timeout serves
     path = os.path.abspath(url.database) + "-writers.lock"
     with _queues_lock:
         queue = _queues.get(path) or _queues.setdefault(path, _WritersQueue(path))

@@ -30,6 +30,7 @@ DRIVER = shutil.which("chromedriver")
 HTML_CHECK = "test_html_validity.py"
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     asked = "browser" in (config.getoption("markexpr") or "") or os.environ.get(
         "PRESSOFFICE_REQUIRE_BROWSER"
@@ -40,6 +41,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "e2e" in item.nodeid.split("::")[0]:
             item.add_marker(pytest.mark.browser)
+            # One browser, one server and the pages it served, checked by the last test: under
+            # xdist the whole browser suite runs in one worker, in this order.
+            item.add_marker(pytest.mark.xdist_group("browser"))
             if not asked:
                 item.add_marker(skip)
     last = [item for item in items if HTML_CHECK in item.nodeid]

@@ -54,7 +54,13 @@ def _unavailable(reason: str):
     pytest.skip(reason)
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.get_closest_marker("races"):
+            # One gunicorn server per database serves the whole race suite, which needs the
+            # machine's cores for itself: under xdist it runs in one worker.
+            item.add_marker(pytest.mark.xdist_group("races"))
     if "races" in (config.getoption("markexpr") or ""):
         return
     skip = pytest.mark.skip(
