@@ -197,3 +197,23 @@ def test_replies_join_by_in_reply_to_references_or_token_and_automatic_mail_neve
     assert {m.enquiry_id for m in _in_messages() if m.outcome == "follow_up"} == {enquiry.id}
     # No loop: nothing was sent to automatic mail, a bounce or the office itself.
     assert _out_count() == sent_before
+
+
+def test_with_a_done_folder_mail_is_moved_there_never_deleted(app, app_ctx, clock, mailbox):
+    clock.set(datetime(2016, 11, 29, 12, 0, tzinfo=UTC))
+    client = mailbox.server.client()
+    if not client.folder_exists("Logged"):
+        client.create_folder("Logged")
+    app.config["MAIL_IN_DONE_FOLDER"] = "Logged"
+    try:
+        mailbox.append(journalist_mail(), datetime(2016, 11, 29, 10, 0, tzinfo=UTC))
+        mailbox.append(journalist_mail(), datetime(2016, 11, 29, 10, 0, tzinfo=UTC))
+        assert fetch_once().words().startswith("2 new enquiries")
+        assert (mailbox.count(), mailbox.count("Logged")) == (0, 2)
+        assert fetch_once().words().startswith("0 new enquiries")
+    finally:
+        app.config["MAIL_IN_DONE_FOLDER"] = None
+        client.select_folder("Logged")
+        client.delete_messages(client.search("ALL"))
+        client.expunge()
+        client.logout()
