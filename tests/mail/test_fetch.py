@@ -78,13 +78,16 @@ def test_plain_html_and_pdf_mail_become_enquiries_at_their_internaldate(app_ctx,
         (datetime(2016, 8, 30, 8, 29, 59), "out_of_hours"),  # Tuesday after the bank holiday
         (datetime(2016, 8, 30, 8, 30, 0), "office_hours"),
         (datetime(2016, 5, 3, 8, 29, 59), "out_of_hours"),  # after the early May bank holiday
+        # Monday 11 May 2020, after the Friday bank holiday for VE Day (8 May), in BST.
+        (datetime(2020, 5, 11, 8, 29, 59), "out_of_hours"),
+        (datetime(2020, 5, 11, 8, 30, 0), "office_hours"),
     ],
 )
 def test_arrival_on_the_office_hours_boundaries_routes_by_internaldate(
     app_ctx, clock, mailbox, local, route
 ):
     arrived = local.replace(tzinfo=LONDON)
-    clock.set(datetime(2017, 1, 1, tzinfo=UTC))
+    clock.set(datetime(2021, 1, 1, tzinfo=UTC))
     mailbox.append(journalist_mail(date="Sat, 1 Oct 2016 12:00:00 +0000"), arrived)
     fetch_once()
     [enquiry] = _enquiries()
