@@ -196,3 +196,12 @@ def test_demo_fills_an_empty_database_once_with_releases_in_every_state(run, tmp
         "datetime('now')"
     ).fetchone()[0]
     assert embargoes == 1, "one release is still under embargo, one has lifted"
+    # Emailed enquiries the demo answers were answered in the past: nobody is mailed.
+    answered_by_email = connection.execute(
+        "SELECT COUNT(*) FROM enquiries WHERE channel = 'email' AND response IS NOT NULL"
+    ).fetchone()[0]
+    assert answered_by_email > 0
+    emailed = connection.execute(
+        "SELECT COUNT(*) FROM outbox_messages WHERE kind = 'enquiry_answer'"
+    ).fetchone()[0]
+    assert emailed == 0

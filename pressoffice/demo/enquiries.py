@@ -149,7 +149,10 @@ def seed_enquiries(now: datetime, users: dict[str, User]) -> None:
         )
         if answered_at >= now:
             continue
-        enquiries.respond(enquiry.reference, rng.choice(RESPONSES), actor=handler, now=answered_at)
+        # Answers given in the past are recorded, not emailed: a demo never mails anyone.
+        enquiries.respond(
+            enquiry.reference, rng.choice(RESPONSES), actor=handler, now=answered_at, send=False
+        )
         closed_at = answered_at + timedelta(hours=rng.randint(1, 30))
         if closed_at < now and rng.random() < 0.8:
             enquiries.close(enquiry.reference, actor=handler, now=closed_at)

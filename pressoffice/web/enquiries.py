@@ -268,12 +268,14 @@ def enquiry_assign(reference: str):
     )
 
 
-def _answered(done: str, reference: str) -> str:
+def _answered(done: str, reference: str, form: RespondForm) -> str:
     """What the page says once an answer is recorded: where it was emailed, if it was."""
     enquiry = _enquiry_or_404(reference)
-    if outgoing.answers_by_email(enquiry):
-        return f"{done} Sent: emailed to {enquiry.email} from {outgoing.office_address()}."
-    return done
+    if not outgoing.answers_by_email(enquiry):
+        return done
+    if form.record_only.data:
+        return f"{done} Not emailed, as asked."
+    return f"{done} Sent: emailed to {enquiry.email} from {outgoing.office_address()}."
 
 
 @bp.post("/enquiries/<reference>/respond", endpoint="enquiry_respond")
@@ -289,8 +291,9 @@ def enquiry_respond(reference: str):
             actor=current_user,
             now=clock.now(),
             statement_id=request.form.get("statement_id") or None,
+            send=not form.record_only.data,
         ),
-        _answered("Response recorded.", reference),
+        _answered("Response recorded.", reference, form),
         "respond",
     )
 
@@ -308,8 +311,9 @@ def enquiry_reply_and_close(reference: str):
             actor=current_user,
             now=clock.now(),
             statement_id=request.form.get("statement_id") or None,
+            send=not form.record_only.data,
         ),
-        _answered("Response recorded and enquiry closed.", reference),
+        _answered("Response recorded and enquiry closed.", reference, form),
         "respond",
     )
 

@@ -132,6 +132,8 @@ class RespondForm(FlaskForm):
     response = TextAreaField(
         "Response", description="What was said or sent to the journalist, as given."
     )
+    # Shown on an emailed enquiry only: unticked (or absent), the answer is emailed.
+    record_only = BooleanField("Don't email it: I answered another way, only record it")
 
 
 class CloseForm(FlaskForm):

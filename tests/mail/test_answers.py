@@ -208,3 +208,18 @@ def test_an_answer_from_a_statement_is_emailed_in_the_statements_words(
     )
     [answer] = out_messages(reference, "answer")
     assert answer.text.startswith("We are cutting waiting times")
+
+
+def test_once_retention_removes_the_journalist_the_timeline_names_no_address(
+    app_ctx, app, office, officer, smtp_server, queue, clock
+):
+    app.config["MAIL_ACKNOWLEDGE"] = True
+    clock.set(LATER)
+    reference, _m, acknowledged = emailed_enquiry(TUESDAY)
+    assert acknowledged is not None
+    enquiries.respond_and_close(reference, "No comment.", actor=officer, now=LATER)
+    enquiries.anonymise_closed(now=LATER + timedelta(days=800))
+    db.session.rollback()
+    events = enquiries.timeline(enquiries.get_enquiry(reference))
+    assert {"acknowledged", "emailed"} <= {event.action for event in events}
+    assert not [e for e in events if "jo@newsroom.example" in (e.comment or "")]

@@ -78,13 +78,16 @@ def test_plain_html_and_pdf_mail_become_enquiries_at_their_internaldate(app_ctx,
         (datetime(2016, 8, 30, 8, 29, 59), "out_of_hours"),  # Tuesday after the bank holiday
         (datetime(2016, 8, 30, 8, 30, 0), "office_hours"),
         (datetime(2016, 5, 3, 8, 29, 59), "out_of_hours"),  # after the early May bank holiday
+        # Monday 11 May 2020, after the Friday bank holiday for VE Day (8 May), in BST.
+        (datetime(2020, 5, 11, 8, 29, 59), "out_of_hours"),
+        (datetime(2020, 5, 11, 8, 30, 0), "office_hours"),
     ],
 )
 def test_arrival_on_the_office_hours_boundaries_routes_by_internaldate(
     app_ctx, clock, mailbox, local, route
 ):
     arrived = local.replace(tzinfo=LONDON)
-    clock.set(datetime(2017, 1, 1, tzinfo=UTC))
+    clock.set(datetime(2021, 1, 1, tzinfo=UTC))
     mailbox.append(journalist_mail(date="Sat, 1 Oct 2016 12:00:00 +0000"), arrived)
     fetch_once()
     [enquiry] = _enquiries()
@@ -197,3 +200,23 @@ def test_replies_join_by_in_reply_to_references_or_token_and_automatic_mail_neve
     assert {m.enquiry_id for m in _in_messages() if m.outcome == "follow_up"} == {enquiry.id}
     # No loop: nothing was sent to automatic mail, a bounce or the office itself.
     assert _out_count() == sent_before
+
+
+def test_with_a_done_folder_mail_is_moved_there_never_deleted(app, app_ctx, clock, mailbox):
+    clock.set(datetime(2016, 11, 29, 12, 0, tzinfo=UTC))
+    client = mailbox.server.client()
+    if not client.folder_exists("Logged"):
+        client.create_folder("Logged")
+    app.config["MAIL_IN_DONE_FOLDER"] = "Logged"
+    try:
+        mailbox.append(journalist_mail(), datetime(2016, 11, 29, 10, 0, tzinfo=UTC))
+        mailbox.append(journalist_mail(), datetime(2016, 11, 29, 10, 0, tzinfo=UTC))
+        assert fetch_once().words().startswith("2 new enquiries")
+        assert (mailbox.count(), mailbox.count("Logged")) == (0, 2)
+        assert fetch_once().words().startswith("0 new enquiries")
+    finally:
+        app.config["MAIL_IN_DONE_FOLDER"] = None
+        client.select_folder("Logged")
+        client.delete_messages(client.search("ALL"))
+        client.expunge()
+        client.logout()

@@ -15,6 +15,7 @@ from pressoffice.extensions import db
 from pressoffice.models import MailAttachment, MailMessage
 from pressoffice.services import attachments, enquiries
 from pressoffice.services.unit_of_work import unit_of_work
+from tests.factories import make_enquiry
 from tests.mail import outgoing_helpers
 from tests.mail.outgoing_helpers import (
     OFFICE,
@@ -226,3 +227,31 @@ def test_api_respond_emails_once_even_when_retried_and_send_false_records_only(
     answers = [m for _r, m in smtp_server.messages if m["Auto-Submitted"] == "auto-generated"]
     assert [m["To"].addresses[0].addr_spec for m in answers] == ["jo@newsroom.example"]
     assert out_messages(quiet, "answer") == []
+
+
+def test_reply_marked_record_only_is_recorded_and_not_emailed(
+    app_ctx, office, officer, signed_in, smtp_server, queue, clock
+):
+    clock.set(RECEIVED)
+    reference, _in, _ack = emailed_enquiry(RECEIVED)
+    clock.set(NOW)
+    browser = signed_in(officer)
+    box = browser.get(f"/enquiries/{reference}").select_one("input#record_only")
+    assert box is not None and not box.has_attr("checked")
+    done = browser.post(
+        f"/enquiries/{reference}/reply-and-close",
+        data={"response": "Told them on the phone.", "record_only": "y"},
+    )
+    assert "Not emailed, as asked." in done.get_text()
+    queue.run()
+    assert [m for _r, m in smtp_server.messages if m["Auto-Submitted"] == "auto-generated"] == []
+    assert out_messages(reference, "answer") == []
+    assert enquiries.get_enquiry(reference).status == "closed"
+
+
+def test_a_phone_enquiry_page_offers_no_email(app_ctx, office, officer, signed_in, clock):
+    logged = make_enquiry(channel="phone")
+    page = signed_in(officer).get(f"/enquiries/{logged.reference}")
+    assert page.select_one("#reply-by-email") is None
+    assert page.select_one("input#record_only") is None
+    assert not page.select("#messages")

@@ -33,6 +33,8 @@ from .ingest import Ingested, ingest, max_bytes, park
 log = logging.getLogger(__name__)
 
 BATCH = 50
+# At most this many bytes of messages are read from the server at once.
+BATCH_BYTES = 64 * 1024 * 1024
 # The words for each outcome in a pass's report, in the order they are said.
 OUTCOME_WORDS = (
     ("enquiry", "new enquiry", "new enquiries"),
@@ -187,26 +189,47 @@ def _pass(client: IMAPClient, address: MailboxAddress) -> FetchReport:
     for start in range(0, len(uids), BATCH):
         batch = uids[start : start + BATCH]
         facts = client.fetch(batch, ["RFC822.SIZE", "INTERNALDATE"])
+        sizes = {uid: int(facts[uid].get(b"RFC822.SIZE") or 0) for uid in batch if uid in facts}
+        bodies = _bodies(client, sizes, limit)
+        done = []
         for uid in batch:
-            if uid not in facts:
+            if uid not in bodies:
                 continue  # gone from the folder since the search (another reader moved it)
-            size = int(facts[uid].get(b"RFC822.SIZE") or 0)
             arrived = _aware(facts[uid].get(b"INTERNALDATE"))
-            result = _take_in_one(client, address, uid, uidvalidity, size, arrived, limit)
-            if result is None:
-                continue
-            report.add(result)
-            _done_with(client, uid)
+            report.add(_take_in_one(address, uid, uidvalidity, sizes[uid], arrived, bodies[uid]))
+            done.append(uid)
+        # After the commits: a crash before this fetches them again, and they are known.
+        _done_with(client, done)
     return report
 
 
-def _take_in_one(client, address, uid, uidvalidity, size, arrived, limit) -> Ingested | None:
-    part = b"BODY[HEADER]" if size > limit else b"BODY[]"
-    request = b"BODY.PEEK[HEADER]" if size > limit else b"BODY.PEEK[]"
-    fetched = client.fetch([uid], [request]).get(uid)
-    if fetched is None:
-        return None
-    raw = fetched.get(part) or b""
+def _bodies(client: IMAPClient, sizes: dict[int, int], limit: int) -> dict[int, bytes]:
+    """The messages' bytes, a few at a time up to BATCH_BYTES; only the headers of one over
+    the limit (it stays whole in the mailbox)."""
+    found: dict[int, bytes] = {}
+    group: list[int] = []
+    total = 0
+
+    def read(uids: list[int], part: bytes) -> None:
+        request = part.replace(b"BODY[", b"BODY.PEEK[")
+        for uid, data in client.fetch(uids, [request]).items():
+            found[uid] = data.get(part) or b""
+
+    for uid, size in sizes.items():
+        if size > limit:
+            read([uid], b"BODY[HEADER]")
+            continue
+        if group and total + size > BATCH_BYTES:
+            read(group, b"BODY[]")
+            group, total = [], 0
+        group.append(uid)
+        total += size
+    if group:
+        read(group, b"BODY[]")
+    return found
+
+
+def _take_in_one(address, uid, uidvalidity, size, arrived, raw) -> Ingested:
     try:
         return ingest(
             raw, arrived, address.name, uid, uidvalidity=uidvalidity, size=size or len(raw)
@@ -224,20 +247,22 @@ def _take_in_one(client, address, uid, uidvalidity, size, arrived, limit) -> Ing
         )
 
 
-def _done_with(client: IMAPClient, uid: int) -> None:
-    """Mark the message seen, or move it to ``MAIL_IN_DONE_FOLDER``; never delete it."""
+def _done_with(client: IMAPClient, uids: list[int]) -> None:
+    """Mark the messages seen, or move them to ``MAIL_IN_DONE_FOLDER``; never delete one."""
+    if not uids:
+        return
     folder = current_app.config.get("MAIL_IN_DONE_FOLDER")
     try:
         if folder and client.has_capability("MOVE"):
-            client.move([uid], folder)
+            client.move(uids, folder)
         elif folder:
-            client.copy([uid], folder)
-            client.add_flags([uid], [b"\\Seen"])
+            client.copy(uids, folder)
+            client.add_flags(uids, [b"\\Seen"])
         else:
-            client.add_flags([uid], [b"\\Seen"])
+            client.add_flags(uids, [b"\\Seen"])
     except IMAPClient.Error:
-        # Another reader moved it first; it is taken in all the same.
-        log.warning("could not mark UID %s as done", uid)
+        # Another reader moved them first; they are taken in all the same.
+        log.warning("could not mark UIDs %s as done", uids)
 
 
 def _aware(instant) -> datetime | None:
@@ -292,8 +317,9 @@ def watch_mailbox(app, stop: threading.Event) -> None:
 
 def _wait(client: IMAPClient, idle: bool, poll: int, stop: threading.Event) -> None:
     if not idle:
-        client.noop()
         stop.wait(poll)
+        # The server tells of new mail in the selected folder on a command such as NOOP.
+        client.noop()
         return
     client.idle()
     try:

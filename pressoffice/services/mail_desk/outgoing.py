@@ -186,7 +186,8 @@ def acknowledge(
         auto_submitted="auto-replied",
         now=now,
     )
-    _record(enquiry, None, "acknowledged", f"Acknowledgement emailed to {address}", now)
+    # The timeline names no address: retention removes the journalist's details, not notes.
+    _record(enquiry, None, "acknowledged", "Acknowledgement emailed to the journalist", now)
     return sent
 
 
@@ -242,7 +243,7 @@ def send_answer(
         enquiry,
         actor,
         "emailed",
-        f"Answer emailed to {enquiry.email} from {sent.from_address}",
+        f"Answer emailed to the journalist from {sent.from_address}",
         now,
     )
     return sent
