@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import secrets
 import shutil
 import signal
@@ -235,6 +236,7 @@ def latency(desk: Desk, mailbox: Dovecot, samples: int, poll: int) -> list[float
     worker = desk.command(mailbox, "worker", "--workers", "1", MAIL_IN_POLL_SECONDS=str(poll))
     try:
         timer.sleep(3)  # signed in and waiting
+        spread = random.Random(poll)
         seconds = []
         for n in range(samples):
             tag = f"lat{secrets.token_hex(4)}"
@@ -245,8 +247,9 @@ def latency(desk: Desk, mailbox: Dovecot, samples: int, poll: int) -> list[float
                     raise RuntimeError("the message never became an enquiry")
                 timer.sleep(0.02)
             seconds.append(timer.monotonic() - started)
-            # The next APPEND falls anywhere in the poll cycle, as mail does.
-            timer.sleep(0.37 * (n % 3) + 0.1)
+            # The next APPEND falls anywhere in the poll cycle, as mail does (seeded: the same
+            # spread each run).
+            timer.sleep(spread.uniform(0.1, min(poll, 5) + 0.1))
         return seconds
     finally:
         worker.send_signal(signal.SIGKILL)

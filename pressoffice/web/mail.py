@@ -29,6 +29,7 @@ def mail_not_logged():
         total=parked.parked_count(),
         dismissed=dismissed,
         deciders=parked.decider_names(dismissed),
+        mailboxes=parked.mailboxes(),
         form=DecisionForm(),
     )
 

@@ -11,7 +11,7 @@ import pytest
 
 from pressoffice.extensions import db
 from pressoffice.models import MailMessage
-from pressoffice.services import enquiries, outbox, outbox_batches
+from pressoffice.services import enquiries, mail, outbox, outbox_batches
 from pressoffice.services.errors import WrongState
 from pressoffice.services.outbox_delivery import Claimed
 from pressoffice.services.unit_of_work import unit_of_work
@@ -223,3 +223,10 @@ def test_once_retention_removes_the_journalist_the_timeline_names_no_address(
     events = enquiries.timeline(enquiries.get_enquiry(reference))
     assert {"acknowledged", "emailed"} <= {event.action for event in events}
     assert not [e for e in events if "jo@newsroom.example" in (e.comment or "")]
+
+
+def test_a_link_sent_at_once_says_it_was_sent_automatically(app_ctx, smtp_server):
+    # Embargoed preview and quote sign-off links go straight to the mail server.
+    assert mail.send_message("Jo", "jo@example.com", "Please check your quote", "The link")
+    [(_r, delivered)] = smtp_server.messages
+    assert delivered["Auto-Submitted"] == "auto-generated"

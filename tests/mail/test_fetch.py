@@ -220,3 +220,28 @@ def test_with_a_done_folder_mail_is_moved_there_never_deleted(app, app_ctx, cloc
         client.delete_messages(client.search("ALL"))
         client.expunge()
         client.logout()
+
+
+def test_a_mailbox_that_cannot_be_read_says_why_where_staff_look(app, app_ctx, mailbox):
+    import time
+
+    from pressoffice.services.mail_desk.fetch import start_watching
+
+    app.config["MAIL_IN_URL"] = mailbox.url.replace("%40odd", "%40wrong")
+    app.config["MAIL_IN_POLL_SECONDS"] = 1
+    thread, stop = start_watching(app)
+    try:
+        deadline = time.monotonic() + 20
+        row = None
+        while time.monotonic() < deadline:
+            db.session.rollback()
+            row = db.session.scalar(sa.select(Mailbox))
+            if row is not None and row.last_error:
+                break
+            time.sleep(0.1)
+    finally:
+        stop.set()
+        thread.join(10)
+        app.config["MAIL_IN_POLL_SECONDS"] = 30
+    assert row is not None and "Authentication failed" in row.last_error
+    assert row.last_fetch_at is None and not thread.is_alive()

@@ -129,3 +129,37 @@ def test_a_worker_watching_with_idle_takes_mail_in_within_seconds(app_ctx, mailb
     finally:
         worker.send_signal(signal.SIGKILL)
         worker.wait(10)
+
+
+def test_a_worker_killed_mid_pass_and_started_again_loses_and_doubles_nothing(
+    app_ctx, mailbox, tmp_path
+):
+    _fill(mailbox, 120)
+    env = _env(app_ctx, mailbox, tmp_path, MAIL_IN_POLL_SECONDS="1")
+
+    def start():
+        return subprocess.Popen(  # noqa: S603
+            _command("worker", "--workers", "1"),
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    worker = start()
+    deadline = time.monotonic() + 120
+    while _counts()[0] < 20 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(10)
+    killed_at = _counts()[0]
+    assert 0 < killed_at < 120, "the worker was not stopped mid-pass"
+    worker = start()
+    try:
+        while _counts()[0] < 120 and time.monotonic() < deadline + 60:
+            time.sleep(0.1)
+        time.sleep(1.5)  # a further look finds nothing more to take
+        assert _counts() == (120, 120, 120)  # 0 doubled, 0 lost
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(10)

@@ -103,3 +103,23 @@ def test_decisions_need_the_csrf_token(app, app_ctx, clock, signed_in, officer, 
         app.config["WTF_CSRF_ENABLED"] = False
     assert response.status_code == 400
     assert db.session.get(MailMessage, message_id).outcome == "parked"
+
+
+def test_the_page_says_when_the_mailbox_was_last_read_and_its_last_problem(
+    app_ctx, clock, signed_in, officer
+):
+    from pressoffice.models import Mailbox
+
+    db.session.add(
+        Mailbox(
+            name="press@mail.example.org:993/INBOX",
+            uidvalidity=1,
+            last_uid=7,
+            last_fetch_at=datetime(2016, 12, 5, 8, 59, tzinfo=UTC),
+            last_error="LoginError: [AUTHENTICATIONFAILED] Authentication failed.",
+        )
+    )
+    db.session.commit()
+    text = signed_in(officer).get("/mail/not-logged").get_text(" ", strip=True)
+    assert "press@mail.example.org:993/INBOX was last read at 08:59 GMT on Monday" in text
+    assert "The last attempt to read it failed: LoginError" in text

@@ -163,6 +163,16 @@ def test_reply_says_where_the_answer_goes_sends_it_once_and_says_sent(
     assert len(answers) == 1
     assert answers[0]["In-Reply-To"] == "<q1@newsroom.example>"
     assert answers[0]["From"].addresses[0].addr_spec == OFFICE
+    # Once the mail server has taken it, the thread says so, in UK time.
+    page = browser.get(f"/enquiries/{reference}")
+    [sent] = [
+        item.get_text(" ", strip=True)
+        for item in page.select("#messages .mail-message--out")
+        if "4,000 homes are protected." in item.get_text()
+    ]
+    assert "Sent 10:00 GMT on Tuesday 29 November 2016" in sent
+    timeline = page.select_one(".enquiry-timeline").get_text(" ", strip=True)
+    assert f"Answer emailed to the journalist from {OFFICE}" in timeline
 
 
 def test_the_api_gives_the_channel_and_the_messages_oldest_first(

@@ -340,9 +340,13 @@ def _record_look(name: str, error: str | None) -> None:
     @unit_of_work
     def note() -> None:
         row = db.session.get(Mailbox, name)
-        if row is not None:
+        if row is None:
+            # A mailbox never read yet (a wrong password at the start): its problem shows too.
+            row = Mailbox(name=name, last_uid=0)
+            db.session.add(row)
+        if error is None:
             row.last_fetch_at = clock.now()
-            row.last_error = error[:2000] if error else None
+        row.last_error = error[:2000] if error else None
 
     try:
         note()

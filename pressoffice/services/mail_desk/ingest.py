@@ -12,12 +12,8 @@ lost: whatever cannot be logged is kept whole, parked with its reason.
 from __future__ import annotations
 
 import hashlib
-import os
-import secrets
-import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
@@ -28,16 +24,15 @@ from ...domain import enquiries as enquiry_rules
 from ...domain import mail_in
 from ...domain.mail_in import ParsedMail, Unreadable
 from ...extensions import db
-from ...models import Enquiry, EnquiryEvent, MailAttachment, Mailbox, MailMessage, User
-from .. import attachments as files
+from ...models import Enquiry, EnquiryEvent, Mailbox, MailMessage, User
 from .. import notifications
 from ..enquiries import get_enquiry, log_enquiry
 from ..errors import ValidationFailed
 from ..unit_of_work import unit_of_work
+from .files import Stored, keep_files
 
 ENQUIRY, FOLLOW_UP, PARKED, DISMISSED = "enquiry", "follow_up", "parked", "dismissed"
 AUTOMATIC, BOUNCE, OWN = "automatic", "bounce", "own"
-MAX_FILES = files.MAX_ATTACHMENTS_PER_RELEASE
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 
 
@@ -51,13 +46,6 @@ class Ingested:
     reference: str | None = None
     reason: str | None = None
     already: bool = False
-
-
-@dataclass
-class _Stored:
-    """Files written for a unit of work, taken away again if it does not commit."""
-
-    paths: dict[str, Path] = field(default_factory=dict)
 
 
 def max_bytes() -> int:
@@ -117,7 +105,7 @@ def ingest(
     if received_at is None:
         received_at = (parsed.received if parsed else None) or _received_from(kept) or now
     received_at = min(received_at.astimezone(UTC), now)
-    stored = _Stored()
+    stored = Stored()
     try:
         return _take_in(
             kept,
@@ -163,7 +151,7 @@ def park(
         uid=uid,
         uidvalidity=uidvalidity,
         now=now,
-        stored=_Stored(),
+        stored=Stored(),
     )
 
 
@@ -202,7 +190,7 @@ def _take_in(
     uid: int | None,
     uidvalidity: int | None,
     now: datetime,
-    stored: _Stored,
+    stored: Stored,
 ) -> Ingested:
     if mailbox is not None and uid is not None:
         _move_on(mailbox, uid, uidvalidity, now)
@@ -358,7 +346,7 @@ def make_enquiry(
     *,
     actor: User | None,
     now: datetime,
-    stored: _Stored | None = None,
+    stored: Stored | None = None,
 ) -> Enquiry | None:
     """Log the enquiry a message makes, inside the caller's unit of work: channel email, the
     journalist from From (or Reply-To), routed by the instant the message arrived (the same
@@ -397,7 +385,7 @@ def make_enquiry(
     if len(details) > limits["details"]:
         note += " (the details hold the start of the message; the thread has it whole)"
     _event(enquiry, actor, "email_received", note, now)
-    _keep_files(message, parsed, enquiry, actor, now, stored or _Stored())
+    keep_files(message, parsed, enquiry, actor, now, stored or Stored())
     _acknowledge(enquiry, message)
     return enquiry
 
@@ -433,7 +421,7 @@ def _join(message: MailMessage, parsed: ParsedMail, reference: str, now: datetim
     if reopened:
         note += ". The enquiry needs attention again"
     _event(enquiry, None, "follow_up", note, now)
-    _keep_files(message, parsed, enquiry, None, now, stored)
+    keep_files(message, parsed, enquiry, None, now, stored)
     if enquiry.assignee is not None and enquiry.assignee.active:
         notifications.notify(
             enquiry.assignee,
@@ -478,48 +466,3 @@ def _record_bounce(message: MailMessage, parsed: ParsedMail, now: datetime) -> N
             f"Our email to {original.to_addresses} was not delivered: {bounce.diagnostic}",
             now,
         )
-
-
-# --- files ------------------------------------------------------------------------------------
-
-
-def _keep_files(message, parsed, enquiry, actor, now, stored: _Stored) -> None:
-    """Keep the files that came with the message, by the rules of release attachments (the
-    kinds, the size limit, the number); the timeline says which were not kept and why (the
-    raw message keeps them all)."""
-    if not parsed.attachments:
-        return
-    directory = files.attachment_dir()
-    limit = files.max_attachment_bytes()
-    refused = []
-    for mail_file in parsed.attachments:
-        name = files.clean_filename(mail_file.filename)
-        if len(message.attachments) >= MAX_FILES:
-            refused.append(f"{name}: at most {MAX_FILES} files are kept")
-            continue
-        handle = tempfile.NamedTemporaryFile(dir=directory, prefix=".mail-", delete=False)
-        path = Path(handle.name)
-        with handle:
-            handle.write(mail_file.data)
-        try:
-            kind = files.check_file(path, name, limit)
-        except files.NotAcceptable as refusal:
-            path.unlink(missing_ok=True)
-            refused.append(f"{name or 'a file without a name'}: {refusal}")
-            continue
-        storage_key = secrets.token_hex(20)
-        final = directory / storage_key
-        os.replace(path, final)
-        stored.paths[storage_key] = final
-        message.attachments.append(
-            MailAttachment(
-                filename=name,
-                content_type=kind.content_type,
-                size=len(mail_file.data),
-                sha256=hashlib.sha256(mail_file.data).hexdigest(),
-                storage_key=storage_key,
-                created_at=now,
-            )
-        )
-    if refused:
-        _event(enquiry, actor, "files_not_kept", "Files not kept: " + "; ".join(refused), now)

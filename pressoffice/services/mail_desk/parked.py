@@ -14,7 +14,7 @@ from sqlalchemy.orm import undefer
 from ...domain import mail_in
 from ...domain.mail_in import Unreadable
 from ...extensions import db
-from ...models import Enquiry, MailMessage, User
+from ...models import Enquiry, Mailbox, MailMessage, User
 from ..errors import NotFound, ValidationFailed, WrongState
 from ..unit_of_work import unit_of_work
 from .ingest import DISMISSED, PARKED, make_enquiry
@@ -61,6 +61,11 @@ def decider_names(messages: list[MailMessage]) -> dict[int, str]:
     if not ids:
         return {}
     return dict(db.session.execute(sa.select(User.id, User.name).where(User.id.in_(ids))).all())
+
+
+def mailboxes() -> list[Mailbox]:
+    """The mailboxes read, with when each was last read and the last problem reading it."""
+    return list(db.session.scalars(sa.select(Mailbox).order_by(Mailbox.name)))
 
 
 def raw_message(message_id: int) -> MailMessage:
