@@ -174,6 +174,8 @@ def _transition(action: str):
         else:
             given["comment"] = data.get("comment")
             given["expected_version"] = data.get("version")
+        if action == "unschedule" and "links" in data:
+            given["links"] = data["links"]
         if action == "approve":
             # An approval covers exactly the content the approver read: they must say which.
             given["require_version"] = True

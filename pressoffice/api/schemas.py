@@ -649,6 +649,7 @@ def _action(properties: dict, *required: str) -> Body:
                 "version": VERSION_WORDS,
                 "signoff_override": "Signoff override must be text",
                 "reason": "Reason must be text",
+                "links": 'Links must be "keep" or "cancel"',
             }.items()
             if name in properties
         },
@@ -673,7 +674,17 @@ RELEASE_ACTIONS = {
     "request-changes": _action({**ACTION_FIELDS, "comment": _SAID}, "comment"),
     "publish": _action(ACTION_FIELDS),
     "schedule": _action({**ACTION_FIELDS, "embargo_until": INSTANT}, "embargo_until"),
-    "unschedule": _action(ACTION_FIELDS),
+    "unschedule": _action(
+        {
+            **ACTION_FIELDS,
+            "links": {
+                "type": "string",
+                "enum": ["keep", "cancel"],
+                "description": "The embargoed-copy links already given out: keep them for when "
+                "it is scheduled again (the default), or cancel them for good",
+            },
+        }
+    ),
     "withdraw": _action({"reason": {**_SAID, "maxLength": 2000}}, "reason"),
 }
 
@@ -850,6 +861,7 @@ def _statement_action(properties: dict, *required: str) -> Body:
                 "comment": "Comment must be text",
                 "version": VERSION_WORDS,
                 "reason": "Reason must be text",
+                "links": 'Links must be "keep" or "cancel"',
             }.items()
             if name in properties
         },

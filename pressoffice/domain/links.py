@@ -116,6 +116,43 @@ def preview_answer(link: LinkFacts, release: EmbargoedRelease | None, now: datet
     return MISSING
 
 
+# What happens to the embargoed-copy links already given out when a release is unscheduled.
+# Kept, they answer as a missing page until the release is scheduled again, then show the
+# content approved by then; cancelled, they are revoked, and a revoked link never works again.
+KEEP_LINKS = "keep"
+CANCEL_LINKS = "cancel"
+LINK_CHOICES = {
+    KEEP_LINKS: "Keep them for when it is scheduled again",
+    CANCEL_LINKS: "Cancel them for good",
+}
+
+
+def links_choice(value, live_links: int) -> tuple[str, dict[str, str]]:
+    """What to do with the live links given out, when unscheduling: ``(choice, errors)``. With
+    no choice given at all (``None``), the links are kept, as they always were."""
+    if value is None:
+        return KEEP_LINKS, {}
+    if value in LINK_CHOICES:
+        return value, {}
+    if value == "" and live_links == 0:
+        return KEEP_LINKS, {}
+    given = "link" if live_links == 1 else "links"
+    return KEEP_LINKS, {
+        "links": f"Choose whether to keep the {live_links} {given} given out "
+        "for when it is scheduled again, or cancel them for good"
+    }
+
+
+def links_kept_note(choice: str, live_links: int) -> str:
+    """What the timeline says happened to the links given out, when a release is unscheduled."""
+    if live_links == 0:
+        return ""
+    count = f"{live_links} {'link' if live_links == 1 else 'links'} given out"
+    if choice == CANCEL_LINKS:
+        return f"{count}: cancelled for good"
+    return f"{count}: kept; they show the release again if it is scheduled again"
+
+
 # Sign-off statuses: the request waits for the speaker, the speaker approved, the speaker proposed
 # a change, the quote was edited after the request (void), or staff took the link back.
 REQUESTED = "requested"

@@ -426,6 +426,9 @@ def release_transition(release_id: int, action: str):
         given[field] = request.form.get(field, "")
     if action != "withdraw":
         given["expected_version"] = request.form.get("version")
+    if action == "unschedule":
+        # The page asks what happens to the links given out, when there are any.
+        given["links"] = typed["links"] = request.form.get("links", "")
     try:
         releases.TRANSITIONS[action](release.id, **given)
     except ValidationFailed as refusal:

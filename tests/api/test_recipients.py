@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from pressoffice.extensions import db
+
 from ..factories import create_release
 
 EMBARGO = datetime(2016, 12, 1, 0, 1, tzinfo=UTC)
@@ -139,3 +141,27 @@ def test_approving_through_the_api_is_refused_while_a_quote_waits_unless_overrid
     events = history["events"] if isinstance(history, dict) else history
     override = [e for e in events if e["action"] == "signoff_override"]
     assert "Cleared by phone" in override[0]["comment"]
+
+
+def test_unscheduling_can_cancel_the_links_given_out_for_good(client, officer, api_token):
+    from pressoffice.models import EmbargoRecipient
+
+    release = create_release(author=officer, state="scheduled")
+    headers = api_token(officer)
+    client.post(
+        f"/api/v1/releases/{release.id}/recipients",
+        json={"name": "Ann", "outlet": "Daily", "email": "ann@example.org"},
+        headers=headers,
+    )
+
+    wrong = client.post(
+        f"/api/v1/releases/{release.id}/unschedule", json={"links": "never"}, headers=headers
+    )
+    done = client.post(
+        f"/api/v1/releases/{release.id}/unschedule", json={"links": "cancel"}, headers=headers
+    )
+
+    assert wrong.status_code == 422
+    assert list(wrong.get_json()["error"]["fields"]) == ["links"]
+    assert done.status_code == 200
+    assert db.session.query(EmbargoRecipient).one().revoked_at is not None

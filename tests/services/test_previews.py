@@ -284,3 +284,50 @@ def test_the_demo_data_has_an_embargoed_release_with_recipients_and_a_waiting_qu
     with pytest.raises(WrongState) as refused:
         releases.approve_release(in_review.id, actor=approver, now=now)
     assert "Priya Raman" in refused.value.message
+
+
+def _timeline(release_id):
+    return db.session.execute(
+        sa.select(ReleaseEvent.action, ReleaseEvent.comment)
+        .where(ReleaseEvent.release_id == release_id)
+        .order_by(ReleaseEvent.id)
+    ).all()
+
+
+def test_links_cancelled_for_good_at_unschedule_never_come_back(scheduled, officer, approver):
+    added = add(scheduled, officer)
+
+    releases.unschedule_release(scheduled.id, actor=officer, links="cancel")
+    releases.schedule_release(scheduled.id, actor=officer, embargo_until=EMBARGO)
+
+    with pytest.raises(NotFound):
+        previews.open_preview(added.token)
+    unschedule, revoked = _timeline(scheduled.id)[-3:-1]
+    assert unschedule == ("unschedule", "1 link given out: cancelled for good")
+    assert revoked == ("recipient_revoked", "All links revoked: Jo Reporter (The Daily Example)")
+
+
+def test_links_kept_at_unschedule_show_again_and_the_timeline_says_so(scheduled, officer, approver):
+    added = add(scheduled, officer)
+
+    releases.unschedule_release(scheduled.id, actor=officer, links="keep", comment="Moved")
+    releases.schedule_release(scheduled.id, actor=officer, embargo_until=EMBARGO)
+
+    assert previews.open_preview(added.token).kind == "show"
+    assert (
+        "unschedule",
+        "Moved. 1 link given out: kept; they show the release again if it is scheduled again",
+    ) in _timeline(scheduled.id)
+
+
+@pytest.mark.parametrize("choice", ["", "forever", 3])
+def test_unscheduling_with_links_given_out_needs_a_choice_and_changes_nothing_without_one(
+    scheduled, officer, choice
+):
+    add(scheduled, officer)
+
+    with pytest.raises(ValidationFailed) as refused:
+        releases.unschedule_release(scheduled.id, actor=officer, links=choice)
+
+    assert "keep the 1 link given out" in refused.value.fields["links"]
+    assert db.session.get(type(scheduled), scheduled.id).state == "scheduled"

@@ -8,9 +8,12 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
+import sqlalchemy as sa
 from bs4 import BeautifulSoup
 
 from pressoffice.domain import links
+from pressoffice.extensions import db
+from pressoffice.models import EmbargoRecipient
 from pressoffice.services import previews
 
 from ..conftest import login
@@ -360,3 +363,31 @@ def test_the_report_is_downloaded_through_the_same_link_under_the_same_rules(
     clock.set(EMBARGO)
     assert journalist.get(file_path).data == missing
     assert journalist.get(f"/news/{draft.slug}/files/{report.id}").status_code == 200
+
+
+def test_the_release_page_asks_what_happens_to_the_links_when_unscheduling_and_cancels_them(
+    signed_in, officer, approver, client
+):
+    release = create_release(state="scheduled", author=officer, approver=approver)
+    page = signed_in(officer)
+    page.post(
+        f"/releases/{release.id}/recipients",
+        {"name": "Jo Reporter", "outlet": "The Daily Example", "email": "jo@example.com"},
+        _expected_status=201,
+    )
+    given = db.session.scalars(sa.select(EmbargoRecipient)).one()
+    shown = page.get(f"/releases/{release.id}")
+    assert "If this release is unscheduled or edited" in shown.find(id="links-given-out-fate").text
+    legend = shown.find("legend", string=lambda s: s and "embargoed-copy link given out" in s)
+    assert legend is not None
+
+    refused = client.post(f"/releases/{release.id}/unschedule", data={"version": release.version})
+    soup = BeautifulSoup(refused.data, "html.parser")
+    assert "keep the 1 link given out" in soup.find(id="unschedule-links-error").text
+    assert db.session.get(type(release), release.id).state == "scheduled"
+
+    done = page.post(
+        f"/releases/{release.id}/unschedule", {"version": release.version, "links": "cancel"}
+    )
+    assert "cancelled for good" in done.text
+    assert db.session.get(EmbargoRecipient, given.id).revoked_at is not None

@@ -9,10 +9,14 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
+
 from ... import clock
+from ...domain import links as link_rules
 from ...domain import workflow
 from ...domain.links import may_break_embargo
-from ...models import Release, User
+from ...extensions import db
+from ...models import EmbargoRecipient, Release, User
 from ...timefmt import iso_utc
 from .. import notifications
 from ..errors import StaleVersion, ValidationFailed
@@ -21,6 +25,18 @@ from ..unit_of_work import unit_of_work
 from .revisions import latest_revision, lock_release, record_event, settle_embargo, workflow_facts
 
 # --- sign-off and publication --------------------------------------------------------------
+
+
+def live_recipients(release_id: int) -> list[EmbargoRecipient]:
+    """The recipients of the release whose links still work (not revoked), locked: the release
+    is locked first, then its recipients, in the one order every use case keeps."""
+    return list(
+        db.session.scalars(
+            sa.select(EmbargoRecipient)
+            .where(EmbargoRecipient.release_id == release_id, EmbargoRecipient.revoked_at.is_(None))
+            .with_for_update()
+        )
+    )
 
 
 def _expect_version(release: Release, expected_version: Any) -> None:
@@ -268,11 +284,23 @@ def unschedule_release(
     actor: User,
     comment: str | None = None,
     expected_version: Any = None,
+    links: Any = None,
     now: datetime | None = None,
 ) -> Release:
-    """Scheduled -> approved, before the embargo lifts: nothing goes out."""
+    """Scheduled -> approved, before the embargo lifts: nothing goes out.
+
+    ``links`` says what happens to the embargoed-copy links already given out: ``"keep"`` (the
+    default) and they answer as a missing page until the release is scheduled again, then show
+    what was approved by then; ``"cancel"`` and they are revoked for good. ValidationFailed on
+    ``links`` when live links were given out and the choice is neither."""
     now, who, release, latest, facts = _begin(release, actor, now, expected_version)
     refuse_unless(workflow.may_unschedule(facts, who, now))
+    live = live_recipients(release.id)
+    choice, errors = link_rules.links_choice(links, len(live))
+    if errors:
+        raise ValidationFailed(errors)
+    note = link_rules.links_kept_note(choice, len(live))
+    said = (comment or "").strip()
     release.state = "approved"
     release.public_revision_id = None
     release.embargo_until = None
@@ -285,9 +313,17 @@ def unschedule_release(
         now,
         from_state="scheduled",
         to_state="approved",
-        comment=(comment or "").strip(),
+        comment=f"{said}. {note}" if said and note else said or note,
         revision=latest,
     )
+    if choice == link_rules.CANCEL_LINKS and live:
+        # Revoked as the access list revokes them: a revoked link never works again.
+        for recipient in live:
+            recipient.revoked_at = now
+        names = ", ".join(f"{r.name} ({r.outlet})" for r in live)
+        record_event(
+            release, actor, "recipient_revoked", now, comment=f"All links revoked: {names}"
+        )
     _follow_distributions(release, now)
     notifications.follow_release_schedule(release, now)
     return release
