@@ -125,6 +125,7 @@ def app(tmp_path_factory):
         },
     )
     app.test_client_class = IsolatedClient
+    _TEST_APP_LIMITER[:] = [limiter._storage, limiter._limiter]
     with app.app_context():
         upgrade()
     yield app
@@ -133,6 +134,22 @@ def app(tmp_path_factory):
         db.engine.dispose()
     if drop_database:
         drop_database()
+
+
+# The rate limiter's counters as the test app built them (in memory). Flask-Limiter keeps one
+# storage for its one limiter, and create_app binds it to the app last built: a test that builds
+# a production app would leave it counting in Redis, and the reset after each test would then
+# wipe every process's counters there (another xdist worker's two servers, another checkout's).
+_TEST_APP_LIMITER: list = []
+
+
+@pytest.fixture(autouse=True)
+def _limiter_back_to_the_test_app(_clean_database):
+    """After a test that built another app, the limiter counts for the test app again (before
+    the database is emptied and the counters reset)."""
+    yield
+    if _TEST_APP_LIMITER:
+        limiter._storage, limiter._limiter = _TEST_APP_LIMITER
 
 
 @pytest.fixture(autouse=True)

@@ -160,7 +160,10 @@ def two_servers(tmp_path):
         timeout=60,
     )
     assert migrated.returncode == 0, migrated.stderr
-    factory = f"pressoffice:create_app('production', {{'RATELIMIT_KEY_PREFIX': '{prefix}'}})"
+    # Keys of their own from the storage's prefix down, so that no reset of the storage's
+    # default keys (LIMITS:*) by another process on this Redis touches their counters.
+    settings = {"RATELIMIT_KEY_PREFIX": prefix, "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": prefix}}
+    factory = f"pressoffice:create_app('production', {settings!r})"
     servers, ports = [], []
     try:
         for number in range(2):
