@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 import pressoffice
 from pressoffice.extensions import db
-from pressoffice.models import Enquiry, MailMessage
+from pressoffice.models import Enquiry, Mailbox, MailMessage
 
 from .messages import journalist_mail
 
@@ -55,6 +55,13 @@ def _counts() -> tuple[int, int, int]:
     )
     db.session.rollback()
     return enquiries, messages, keys
+
+
+def _mailbox_read() -> bool:
+    db.session.rollback()
+    read = db.session.scalar(sa.select(Mailbox.last_fetch_at)) is not None
+    db.session.rollback()
+    return read
 
 
 def _fill(mailbox, count: int) -> None:
@@ -118,7 +125,11 @@ def test_a_worker_watching_with_idle_takes_mail_in_within_seconds(app_ctx, mailb
         stderr=subprocess.DEVNULL,
     )
     try:
-        time.sleep(3)  # signed in and idling
+        # Its first pass done (the mailbox's row says when it last read it), it is idling.
+        deadline = time.monotonic() + 60
+        while not _mailbox_read() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
         appended = time.monotonic()
         mailbox.append(journalist_mail(), datetime.now(UTC))
         while _counts()[0] < 1 and time.monotonic() - appended < 20:
