@@ -9,7 +9,7 @@ from selenium.webdriver.common.by import By
 
 from pressoffice.demo import DEMO_USERS
 from pressoffice.extensions import db
-from pressoffice.models import Enquiry
+from pressoffice.models import Enquiry, Release, User
 
 from .demo_office import seed_office
 from .steps import click_and_wait, page_loaded, screenshot, sign_in
@@ -81,5 +81,37 @@ def test_on_a_phone_the_header_folds_and_the_enquiry_page_leads_with_the_reply(
         wide = browser.find_element(By.CSS_SELECTOR, ".site-nav--wide")
         click_and_wait(browser, wide.find_element(By.LINK_TEXT, "Enquiries"))
         assert browser.current_url.endswith("/enquiries")
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_on_a_phone_the_decision_radios_are_44_px_with_each_hint_under_its_label(
+    browser, live_server, app, clock
+):
+    with app.app_context():
+        office = seed_office(clock.instant)
+        email, password = office.logins["approver"]
+        in_review = db.session.scalars(
+            sa.select(Release.id)
+            .join(User, Release.author_id == User.id)
+            .where(Release.state == "in_review", User.email != email)
+            .order_by(Release.id)
+        ).first()
+    assert in_review, "the demo has a release waiting for the approver"
+    try:
+        for width in (390, 1280):
+            _on(browser, {**PHONE, "width": width, "mobile": width < 640})
+            browser.delete_all_cookies()
+            sign_in(browser, live_server, email, password)
+            browser.get(f"{live_server}/releases/{in_review}")
+            page_loaded(browser)
+            for choice in ("decision-approve", "decision-request_changes"):
+                radio = browser.find_element(By.ID, choice).rect
+                label = browser.find_element(By.CSS_SELECTOR, f"label[for={choice}]").rect
+                hint = browser.find_element(By.ID, f"{choice}-hint").rect
+                assert radio["width"] >= 44 and radio["height"] >= 44, (width, choice, radio)
+                assert hint["x"] == label["x"], f"at {width} px the hint is not under its label"
+                assert hint["y"] >= label["y"] + label["height"] - 1
+            screenshot(browser, f"decision-form-{width}")
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
