@@ -60,6 +60,10 @@ def test_on_a_phone_the_header_folds_and_the_enquiry_page_leads_with_the_reply(
         print(f"\nheader at 390 px: {header_height:.0f} px; reply form top: {reply_top:.0f} px")
         assert header_height < 120, f"the header is {header_height:.0f} px tall at 390 px"
         assert reply_top < FIRST_SCREEN, f"the reply form starts {reply_top:.0f} px down"
+        assert _top(browser, "#next-step") < reply_top
+        assert not browser.execute_script(
+            "return document.documentElement.scrollWidth > window.innerWidth"
+        ), "the enquiry page scrolls sideways at 390 px"
 
         # The folded menu opens without JavaScript and still signs out.
         menu = browser.find_element(By.CSS_SELECTOR, ".site-nav__menu > summary")
@@ -78,6 +82,7 @@ def test_on_a_phone_the_header_folds_and_the_enquiry_page_leads_with_the_reply(
         browser.get(f"{live_server}/enquiries/{reference}")
         page_loaded(browser)
         assert not browser.find_element(By.CSS_SELECTOR, ".site-nav__menu").is_displayed()
+        assert _top(browser, "#reply form") < FIRST_SCREEN
         wide = browser.find_element(By.CSS_SELECTOR, ".site-nav--wide")
         click_and_wait(browser, wide.find_element(By.LINK_TEXT, "Enquiries"))
         assert browser.current_url.endswith("/enquiries")
