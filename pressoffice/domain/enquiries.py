@@ -288,6 +288,17 @@ def deadline_state(
     )
 
 
+def next_step(status: str, journalist_name: str, deadline: DeadlineState) -> str:
+    """What to do now with an enquiry, in one sentence, as the release page says it: reply
+    (with how it stands against the deadline), close once answered, or nothing once closed."""
+    if status in OPEN_STATUSES:
+        when = "no deadline given" if deadline.kind == "none" else deadline.text.lower()
+        return f"Reply to {journalist_name}: {when}."
+    if status == ANSWERED:
+        return f"Close the enquiry: {journalist_name} has had the answer."
+    return "Nothing: this enquiry is closed."
+
+
 # The duty officer's order: overdue first, then the rest still to answer, then those answered
 # but not closed, then closed ones; within each, the soonest deadline first (none last), then
 # the longest waiting.

@@ -93,7 +93,7 @@ def contact_notes(contact: ContactDetails) -> list[str]:
 class RenderedQuote:
     speaker: str
     role: str
-    # "HM Inspector of Constabulary Zoë Billingham said:"
+    # "Zoë Billingham, HM Inspector of Constabulary, said:"
     introduction: str
     paragraphs: list[str]
 
@@ -110,13 +110,19 @@ class RenderedRelease:
     contact_notes: list[str]
 
 
+def speaker_line(speaker: str, role: str = "") -> str:
+    """Who is speaking, name first and the role after a comma: "Tom Achebe, Chief Constable
+    of Northshire" (just the name, or just the role, when only one is given)."""
+    speaker, role = (speaker or "").strip(), (role or "").strip()
+    return ", ".join(part for part in (speaker, role) if part)
+
+
 def attribution(speaker: str, role: str = "") -> str:
     """Who said it, as every page, the feed and the letters put it: "Tom Achebe, Chief
     Constable of Northshire, said:" (just "Tom Achebe said:" without a role; "" with neither)."""
-    speaker, role = (speaker or "").strip(), (role or "").strip()
-    if speaker and role:
-        return f"{speaker}, {role}, said:"
-    who = speaker or role
+    who = speaker_line(speaker, role)
+    if (speaker or "").strip() and (role or "").strip():
+        return f"{who}, said:"
     return f"{who} said:" if who else ""
 
 

@@ -263,7 +263,10 @@ def may_request_changes(
     if actor.role not in SIGN_OFF_ROLES:
         return _not_you("Only an approver or an admin can send a release back for changes")
     if not (comment or "").strip():
-        return _invalid("comment", "Say what needs to change: the author will see your comment")
+        return _invalid(
+            "comment",
+            "Enter a comment to request changes: say what needs to change; the author will see it",
+        )
     return ALLOWED
 
 

@@ -106,6 +106,18 @@ def contact():
     return render_template("public/contact.html", routing=routing, changes_at=changes_at, now=now)
 
 
+def _to_the_visitor(problems: dict[str, str]) -> dict[str, str]:
+    # The rules speak to staff about "the journalist"; on this form the journalist is "you",
+    # whose box is labelled "Your name".
+    worded = dict(problems)
+    name = worded.get("journalist_name")
+    if name:
+        staff_label = rules.FIELD_LABELS["journalist_name"]
+        worded["journalist_name"] = name.replace("Enter the journalist's name", "Enter your name")
+        worded["journalist_name"] = worded["journalist_name"].replace(staff_label, "Your name")
+    return worded
+
+
 @bp.route("/contact/enquiry", methods=["GET", "POST"], endpoint="enquiry_form")
 @public
 @limiter.shared_limit(_public_limit, scope="public-enquiries", methods=["POST"])
@@ -133,12 +145,12 @@ def enquiry_form():
         if notice is not None:
             # The spam check's notice comes with, never instead of, what is wrong with a field.
             _details, problems = rules.validate_details(raw, received_at=now, now=now)
-            show_refusal(form, problems, {"deadline": "deadline_day"})
+            show_refusal(form, _to_the_visitor(problems), {"deadline": "deadline_day"})
         elif not form.errors:
             try:
                 enquiry = enquiries.log_enquiry(raw, now=now, urgent=form.urgent.data)
             except ValidationFailed as exc:
-                show_refusal(form, exc.fields, {"deadline": "deadline_day"})
+                show_refusal(form, _to_the_visitor(exc.fields), {"deadline": "deadline_day"})
             else:
                 urgent = rules.is_urgent(form.urgent.data, enquiry.deadline, now)
                 session["enquiry_sent"] = {

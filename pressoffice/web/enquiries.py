@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 
 from flask import (
@@ -195,15 +196,15 @@ def _detail(enquiry, status: int = 200, assign=None, respond=None, close=None, l
         link.release_id.data = str(enquiry.release_id)
     now = clock.now()
     respond = respond or RespondForm(formdata=None)
+    deadline = rules.deadline_state(enquiry.status, enquiry.deadline, enquiry.answered_at, now)
     return (
         render_template(
             "enquiries/detail.html",
             **statement_panel(enquiry, now, respond),
             enquiry=enquiry,
             timeline=enquiries.timeline(enquiry),
-            deadline=rules.deadline_state(
-                enquiry.status, enquiry.deadline, enquiry.answered_at, now
-            ),
+            deadline=deadline,
+            next_step=rules.next_step(enquiry.status, enquiry.journalist_name, deadline),
             assign_form=assign,
             respond_form=respond,
             close_form=close or CloseForm(formdata=None),
@@ -226,6 +227,12 @@ def _release_url(enquiry) -> str | None:
         if endpoint in current_app.view_functions:
             return url_for(endpoint, release_id=enquiry.release_id)
     return None
+
+
+@bp.app_template_filter("dial")
+def _dial(phone: str) -> str:
+    # A tel: link takes the digits (and a leading +) of a number as the journalist gave it.
+    return re.sub(r"[^\d+]", "", phone)
 
 
 @bp.get("/enquiries/<reference>", endpoint="enquiry_detail")

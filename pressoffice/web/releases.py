@@ -17,7 +17,7 @@ from wtforms.fields import FormField
 from .. import clock
 from ..auth import staff_required
 from ..domain import release_page, workflow
-from ..domain.render import attribution, render_release
+from ..domain.render import attribution, render_release, speaker_line
 from ..forms import (
     LIST_LIMIT,
     LIST_NAMES,
@@ -835,3 +835,7 @@ def release_file(release_id: int, attachment_id: int):
     except NotFound:
         abort(404)
     return send_attachment(attachment)
+
+
+# "Tom Achebe, Chief Constable of Northshire": a speaker as every page names them.
+bp.add_app_template_global(speaker_line, "speaker_line")

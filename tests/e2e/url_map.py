@@ -35,6 +35,8 @@ SKIPPED = {
     "preview.attachment": "an uploaded file, not a page",
     "web.release_file": "an uploaded file, not a page",
     "web.mail_raw": "a message downloaded whole (.eml), not a page",
+    "web.enquiry_mail_raw": "an enquiry's message downloaded whole (.eml), not a page",
+    "web.enquiry_mail_file": "a file attached to an enquiry's message, not a page",
 }
 
 # Routes found by following links: at most this many addresses each.

@@ -284,7 +284,7 @@ def test_requesting_changes_needs_a_comment_and_shows_it_to_the_author(
     )
     link = refused.select_one(".error-summary a")
     assert link["href"] == "#decision-comment"
-    assert "Say what needs to change" in link.text
+    assert "Enter a comment to request changes" in link.text
     assert refused.select_one("#decision-comment") is not None
     assert refused.select_one("#decision-request_changes").has_attr("checked")
     assert releases.get_release(release.id).state == "in_review"
