@@ -31,7 +31,7 @@ from email.errors import (
 from email.message import EmailMessage
 from email.utils import getaddresses, parsedate_to_datetime
 
-from .mail_text import readable_text, split_quoted
+from .mail_text import readable_text, split_quoted, storable
 
 __all__ = ["split_quoted"]
 
@@ -139,7 +139,7 @@ def _parse(message: EmailMessage, raw: bytes, lenient: bool) -> ParsedMail:
     subject = one_line(_header(message, "subject"))
     text, quoted = readable_text(message)
     if lenient and not text:
-        text, quoted = split_quoted(_body_bytes(raw).decode("utf-8", "replace"))
+        text, quoted = split_quoted(storable(_body_bytes(raw).decode("utf-8", "replace")))
     return ParsedMail(
         message_key=message_key(message, raw),
         message_id=_header(message, "message-id") or None,
@@ -178,7 +178,7 @@ def _header(message: EmailMessage, name: str) -> str:
             if key.lower() == name:
                 value = raw_value
                 break
-    return "" if value is None else str(value).strip()
+    return "" if value is None else storable(str(value)).strip()
 
 
 def one_line(text: str) -> str:
@@ -321,7 +321,7 @@ def bounce_of(message: EmailMessage) -> Bounce | None:
         answers = keys[0] if keys else _message_id_in_text(message)
     if not diagnostic:
         diagnostic = one_line(_header(message, "subject")) or "Delivery failed"
-    return Bounce(answers=answers, permanent=permanent, diagnostic=diagnostic[:2000])
+    return Bounce(answers=answers, permanent=permanent, diagnostic=storable(diagnostic)[:2000])
 
 
 def _delivery_status(part: EmailMessage) -> tuple[bool, str]:
@@ -381,7 +381,7 @@ def attachments(message: EmailMessage) -> list[MailFile]:
         data = part.get_payload(decode=True) or b""
         files.append(
             MailFile(
-                filename=one_line(filename or "attachment"),
+                filename=one_line(storable(filename or "attachment")),
                 content_type=part.get_content_type(),
                 data=data,
             )

@@ -218,3 +218,21 @@ def test_an_arrival_after_now_is_taken_as_now(app_ctx, clock):
     later = datetime(2016, 11, 29, 10, 0, 5, tzinfo=UTC)
     result = ingest(journalist_mail(), received_at=later)
     assert enquiries.get_enquiry(result.reference).received_at == TUESDAY_10
+
+
+def test_a_nul_byte_or_raw_8bit_headers_still_make_an_enquiry_on_any_database(app_ctx, clock):
+    # PostgreSQL stores no NUL in text, and a header of undeclared 8-bit bytes (Latin-1 here)
+    # reads as lone surrogates that no database takes: the journalist's words are still logged.
+    raw = (
+        b"From: Jos\xe9 Journalist <jose@example.com>\r\nTo: press.office@example.org\r\n"
+        b"Subject: Caf\xe9 \x00figures\r\nMessage-ID: <nul@paper.example>\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\n\r\n"
+        b"Can you confirm\x00 the figures?\r\n"
+    )
+    result = ingest(raw, received_at=TUESDAY_10)
+    assert result.outcome == "enquiry"
+    enquiry = enquiries.get_enquiry(result.reference)
+    assert enquiry.details == "Can you confirm the figures?"
+    assert "\x00" not in enquiry.subject and "figures" in enquiry.subject
+    [message] = _messages()
+    assert message.raw == raw and "\x00" not in message.text
