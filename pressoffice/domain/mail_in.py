@@ -245,9 +245,10 @@ def _body_bytes(raw: bytes) -> bytes:
 
 
 def enquiry_reference_in(subject: str) -> str | None:
-    """The reference in a subject's ``[ENQ-YYYYMMDD-NNNN]`` token, upper case, or None."""
-    match = REFERENCE_TOKEN.search(subject or "")
-    return match.group(1).upper() if match else None
+    """The reference in a subject's ``[ENQ-YYYYMMDD-NNNN]`` token, upper case, or None. With
+    several, the last: our answers keep any token of theirs and add the enquiry's after it."""
+    found = REFERENCE_TOKEN.findall(subject or "")
+    return found[-1].upper() if found else None
 
 
 def is_own_address(address: str, own_addresses: set[str] | frozenset[str]) -> bool:

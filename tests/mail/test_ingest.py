@@ -236,3 +236,21 @@ def test_a_nul_byte_or_raw_8bit_headers_still_make_an_enquiry_on_any_database(ap
     assert "\x00" not in enquiry.subject and "figures" in enquiry.subject
     [message] = _messages()
     assert message.raw == raw and "\x00" not in message.text
+
+
+def test_a_reply_by_subject_alone_joins_the_enquiry_whose_token_we_added_last(app_ctx, clock):
+    # Their subject names an enquiry we do not have; our acknowledgement keeps it and adds
+    # ours after it. Their reply (a client that drops In-Reply-To) must join ours, not
+    # make a second enquiry from the first token.
+    first = ingest(
+        journalist_mail(subject="About [ENQ-20150101-0001]", message_id="<a1@paper.example>"),
+        received_at=TUESDAY_10,
+    )
+    ours = db.session.scalar(sa.select(MailMessage).where(MailMessage.direction == "out"))
+    assert ours.subject == f"Re: About [ENQ-20150101-0001] [{first.reference}]"
+    reply = ingest(
+        journalist_mail(subject=ours.subject, message_id="<a2@paper.example>"),
+        received_at=TUESDAY_10,
+    )
+    assert (reply.outcome, reply.reference) == ("follow_up", first.reference)
+    assert len(_enquiries()) == 1

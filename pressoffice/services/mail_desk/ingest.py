@@ -260,13 +260,15 @@ def _outcome(parsed: ParsedMail | None, reason: str | None) -> tuple[str, str | 
 
 def _thread_enquiry(parsed: ParsedMail) -> str | None:
     """The reference of the enquiry a message answers: by In-Reply-To and References against
-    every message of every enquiry, in or out, else by the ``[ENQ-...]`` token."""
+    every message of every enquiry, in or out, else by the ``[ENQ-...]`` token. An enquiry
+    retention has anonymised is answered by none: its journalist's details are gone, so a
+    reply to it is a new enquiry, with an address to answer."""
     keys = parsed.thread_keys
     if keys:
         rows = db.session.execute(
             sa.select(MailMessage.message_key, Enquiry.reference)
             .join(Enquiry, Enquiry.id == MailMessage.enquiry_id)
-            .where(MailMessage.message_key.in_(keys))
+            .where(MailMessage.message_key.in_(keys), Enquiry.anonymised_at.is_(None))
         ).all()
         found = dict(rows)
         for key in keys:
@@ -274,7 +276,9 @@ def _thread_enquiry(parsed: ParsedMail) -> str | None:
                 return found[key]
     if parsed.enquiry_reference:
         exists = db.session.scalar(
-            sa.select(Enquiry.reference).where(Enquiry.reference == parsed.enquiry_reference)
+            sa.select(Enquiry.reference).where(
+                Enquiry.reference == parsed.enquiry_reference, Enquiry.anonymised_at.is_(None)
+            )
         )
         if exists:
             return exists
