@@ -12,6 +12,7 @@ lost: whatever cannot be logged is kept whole, parked with its reason.
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -34,6 +35,7 @@ from .files import Stored, keep_files
 ENQUIRY, FOLLOW_UP, PARKED, DISMISSED = "enquiry", "follow_up", "parked", "dismissed"
 AUTOMATIC, BOUNCE, OWN = "automatic", "bounce", "own"
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,33 @@ def ingest(
         raise
 
 
+def ingest_or_park(
+    raw: bytes,
+    received_at: datetime | None = None,
+    mailbox: str | None = None,
+    uid: int | None = None,
+    *,
+    uidvalidity: int | None = None,
+    size: int | None = None,
+) -> Ingested:
+    """Take in one message as ``ingest`` does; when that fails for any reason (a folder that
+    cannot be written, a row the database refuses), park it whole with the reason instead,
+    so it is never lost. Used by the fetch and by ``pressoffice mail ingest``."""
+    try:
+        return ingest(raw, received_at, mailbox, uid, uidvalidity=uidvalidity, size=size)
+    except Exception as exc:  # noqa: BLE001 - any failure parks the message, never loses it
+        log.exception("mail %s UID %s could not be taken in; parking it", mailbox or "-", uid)
+        db.session.rollback()
+        return park(
+            raw,
+            f"It could not be taken in ({type(exc).__name__}: {str(exc)[:300]})",
+            received_at,
+            mailbox,
+            uid,
+            uidvalidity=uidvalidity,
+        )
+
+
 def park(
     raw: bytes,
     reason: str,
@@ -146,7 +175,7 @@ def park(
         _fallback_key(kept, raw),
         reason,
         size=len(raw),
-        received_at=min((received_at or now).astimezone(UTC), now),
+        received_at=min((received_at or _received_from(kept) or now).astimezone(UTC), now),
         mailbox=mailbox,
         uid=uid,
         uidvalidity=uidvalidity,
