@@ -97,6 +97,8 @@ class ParsedMail:
     automatic_reason: str | None
     bounce: Bounce | None
     attachments: list[MailFile] = field(default_factory=list)
+    # The From address (who wrote it), which decides whether it is the office's own mail.
+    author_address: str = ""
 
     @property
     def thread_keys(self) -> list[str]:
@@ -111,21 +113,24 @@ def read_message(raw: bytes) -> EmailMessage:
     return message_from_bytes(raw, policy=policy.default)
 
 
-def parse_mail(raw: bytes, *, lenient: bool = False) -> ParsedMail:
+def parse_mail(
+    raw: bytes, *, lenient: bool = False, own_addresses: frozenset[str] | set[str] = frozenset()
+) -> ParsedMail:
     """Read a message that came in; raises Unreadable, saying why, when it cannot be read as an
     enquiry (no sender address, or a MIME structure whose parts cannot be told apart).
     ``lenient`` (a person chose to log it anyway) reads a broken structure as best it can: its
-    body as text when no part can be told apart."""
+    body as text when no part can be told apart. A ``Reply-To`` naming one of
+    ``own_addresses`` (the office's) is passed over for ``From``."""
     try:
         message = read_message(raw)
-        return _parse(message, raw, lenient)
+        return _parse(message, raw, lenient, own_addresses)
     except Unreadable:
         raise
     except Exception as exc:  # noqa: BLE001 - any failure of a malformed message is a reason
         raise Unreadable(f"The message could not be read ({type(exc).__name__}: {exc})") from exc
 
 
-def _parse(message: EmailMessage, raw: bytes, lenient: bool) -> ParsedMail:
+def _parse(message: EmailMessage, raw: bytes, lenient: bool, own_addresses) -> ParsedMail:
     broken = [d for d in _all_defects(message) if isinstance(d, BROKEN_STRUCTURE)]
     if broken and not lenient:
         raise Unreadable(
@@ -133,7 +138,7 @@ def _parse(message: EmailMessage, raw: bytes, lenient: bool) -> ParsedMail:
             + "; ".join(sorted({type(d).__name__ for d in broken}))
             + ")"
         )
-    from_name, from_address = sender(message)
+    from_name, from_address = sender(message, own_addresses)
     if not from_address:
         raise Unreadable("The message has no sender address (From) to reply to")
     subject = one_line(_header(message, "subject"))
@@ -158,6 +163,7 @@ def _parse(message: EmailMessage, raw: bytes, lenient: bool) -> ParsedMail:
         automatic_reason=automatic_reason(message),
         bounce=bounce_of(message),
         attachments=attachments(message),
+        author_address=sender(message, own_addresses, reply_to=False)[1],
     )
 
 
@@ -193,11 +199,18 @@ def _addresses(message: EmailMessage, name: str) -> list[str]:
     return [address.lower() for _, address in getaddresses([_header(message, name)]) if address]
 
 
-def sender(message: EmailMessage) -> tuple[str, str]:
+def sender(
+    message: EmailMessage, own_addresses=frozenset(), *, reply_to: bool = True
+) -> tuple[str, str]:
     """The journalist's name and address: ``Reply-To`` when it names one (where they asked
-    for answers to go), else ``From``; the name from whichever header gives one."""
+    for answers to go) other than the office's own, else ``From``; the name from whichever
+    header gives one. ``reply_to=False``: the From header alone (who wrote it)."""
     from_pairs = [p for p in getaddresses([_header(message, "from")]) if "@" in p[1]]
-    reply_pairs = [p for p in getaddresses([_header(message, "reply-to")]) if "@" in p[1]]
+    reply_pairs = [
+        p
+        for p in getaddresses([_header(message, "reply-to")] if reply_to else [])
+        if "@" in p[1] and not is_own_address(p[1], own_addresses)
+    ]
     from_name, from_address = from_pairs[0] if from_pairs else ("", "")
     if not from_address:
         # MAILER-DAEMON and friends often write a bare name without a domain.

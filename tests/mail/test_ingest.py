@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from pressoffice.extensions import db
-from pressoffice.models import Enquiry, EnquiryEvent, MailMessage, Notification
+from pressoffice.models import Enquiry, EnquiryEvent, MailMessage, Notification, OutboxMessage
 from pressoffice.services import enquiries, rota
 from pressoffice.services.attachments import attachment_dir
 from pressoffice.services.mail_desk.ingest import ingest
@@ -254,3 +254,24 @@ def test_a_reply_by_subject_alone_joins_the_enquiry_whose_token_we_added_last(ap
     )
     assert (reply.outcome, reply.reference) == ("follow_up", first.reference)
     assert len(_enquiries()) == 1
+
+
+def test_the_offices_own_mail_is_known_by_from_whatever_its_reply_to_says(app_ctx, clock):
+    # A press officer writing from the shared mailbox with Reply-To a journalist (or a copy of
+    # it landing in the inbox) is the office's own mail: no enquiry, nothing sent to them.
+    own = ingest(
+        journalist_mail(
+            sender="Press Office <press-office@example.org>",
+            headers={"Reply-To": "Jo Journalist <jo@example.com>"},
+        ),
+        received_at=TUESDAY_10,
+    )
+    assert own.outcome == "own"
+    assert _enquiries() == [] and db.session.scalars(sa.select(OutboxMessage)).all() == []
+    # A journalist whose Reply-To names the office is answered at their own address.
+    theirs = ingest(
+        journalist_mail(headers={"Reply-To": "Press Office <press-office@example.org>"}),
+        received_at=TUESDAY_10,
+    )
+    assert theirs.outcome == "enquiry"
+    assert enquiries.get_enquiry(theirs.reference).email == "jo@example.com"

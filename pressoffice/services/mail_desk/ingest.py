@@ -99,7 +99,7 @@ def ingest(
         key = _fallback_key(kept, raw)
     else:
         try:
-            parsed = mail_in.parse_mail(raw)
+            parsed = mail_in.parse_mail(raw, own_addresses=own_addresses())
             key = parsed.message_key
         except Unreadable as problem:
             reason = str(problem)
@@ -279,7 +279,7 @@ def _outcome(parsed: ParsedMail | None, reason: str | None) -> tuple[str, str | 
         return BOUNCE, parsed.bounce.diagnostic
     if parsed.automatic_reason:
         return AUTOMATIC, f"Automatic mail ({parsed.automatic_reason}): no enquiry, no answer"
-    if mail_in.is_own_address(parsed.from_address, own_addresses()):
+    if mail_in.is_own_address(parsed.author_address or parsed.from_address, own_addresses()):
         return OWN, "Sent from the office's own address: no enquiry, no answer"
     reference = _thread_enquiry(parsed)
     if reference:
