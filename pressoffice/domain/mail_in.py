@@ -51,6 +51,9 @@ _ANGLE_ID = re.compile(r"<([^<>\s]+)>")
 _KEYED_HEADERS = ("from", "to", "cc", "subject", "date", "in-reply-to", "references")
 _BOUNCE_SENDERS = ("mailer-daemon", "postmaster", "mail-daemon")
 _BULK_PRECEDENCE = ("bulk", "list", "junk")
+# The standard library's header parser slows with the square of a header's length (a minute
+# for a megabyte); a header longer than this is read as it stands, without decoding.
+LONG_HEADER = 16 * 1024
 
 
 class Unreadable(ValueError):
@@ -141,15 +144,15 @@ def _parse(message: EmailMessage, raw: bytes, lenient: bool, own_addresses) -> P
     from_name, from_address = sender(message, own_addresses)
     if not from_address:
         raise Unreadable("The message has no sender address (From) to reply to")
-    subject = one_line(_header(message, "subject"))
+    subject = one_line(header_text(message, "subject"))
     text, quoted = readable_text(message)
     if lenient and not text:
         text, quoted = split_quoted(storable(_body_bytes(raw).decode("utf-8", "replace")))
     return ParsedMail(
         message_key=message_key(message, raw),
-        message_id=_header(message, "message-id") or None,
-        in_reply_to=message_ids(_header(message, "in-reply-to")),
-        references=message_ids(_header(message, "references")),
+        message_id=header_text(message, "message-id") or None,
+        in_reply_to=message_ids(header_text(message, "in-reply-to")),
+        references=message_ids(header_text(message, "references")),
         from_name=from_name,
         from_address=from_address,
         to_addresses=_addresses(message, "to"),
@@ -157,7 +160,7 @@ def _parse(message: EmailMessage, raw: bytes, lenient: bool, own_addresses) -> P
         subject=subject,
         text=text,
         quoted_text=quoted,
-        date_header=(_header(message, "date") or None),
+        date_header=(header_text(message, "date") or None),
         received=received_instant(message),
         enquiry_reference=enquiry_reference_in(subject),
         automatic_reason=automatic_reason(message),
@@ -174,17 +177,23 @@ def _all_defects(message: EmailMessage) -> list:
     return found
 
 
-def _header(message: EmailMessage, name: str) -> str:
-    """A header's value as text ('' when missing); an undecodable header is read raw."""
-    try:
-        value = message.get(name)
-    except Exception:  # noqa: BLE001 - a malformed header is read as it stands
-        value = None
-        for key, raw_value in message.raw_items():
-            if key.lower() == name:
-                value = raw_value
-                break
-    return "" if value is None else storable(str(value)).strip()
+def _raw_headers(message: EmailMessage, name: str) -> list[str]:
+    return [value for key, value in message.raw_items() if key.lower() == name]
+
+
+def header_text(message: EmailMessage, name: str) -> str:
+    """A header's value as text ('' when missing); an undecodable header, or one too long to
+    decode in good time (``LONG_HEADER``), is read as it stands."""
+    found = _raw_headers(message, name)
+    if not found:
+        return ""
+    value = found[0]
+    if len(value) <= LONG_HEADER:
+        try:
+            value = message.get(name)
+        except Exception:  # noqa: BLE001 - a malformed header is read as it stands
+            value = found[0]
+    return storable(str(value)).strip()
 
 
 def one_line(text: str) -> str:
@@ -196,7 +205,7 @@ def one_line(text: str) -> str:
 
 
 def _addresses(message: EmailMessage, name: str) -> list[str]:
-    return [address.lower() for _, address in getaddresses([_header(message, name)]) if address]
+    return [address.lower() for _, address in getaddresses([header_text(message, name)]) if address]
 
 
 def sender(
@@ -205,16 +214,16 @@ def sender(
     """The journalist's name and address: ``Reply-To`` when it names one (where they asked
     for answers to go) other than the office's own, else ``From``; the name from whichever
     header gives one. ``reply_to=False``: the From header alone (who wrote it)."""
-    from_pairs = [p for p in getaddresses([_header(message, "from")]) if "@" in p[1]]
+    from_pairs = [p for p in getaddresses([header_text(message, "from")]) if "@" in p[1]]
     reply_pairs = [
         p
-        for p in getaddresses([_header(message, "reply-to")] if reply_to else [])
+        for p in getaddresses([header_text(message, "reply-to")] if reply_to else [])
         if "@" in p[1] and not is_own_address(p[1], own_addresses)
     ]
     from_name, from_address = from_pairs[0] if from_pairs else ("", "")
     if not from_address:
         # MAILER-DAEMON and friends often write a bare name without a domain.
-        bare = getaddresses([_header(message, "from")])
+        bare = getaddresses([header_text(message, "from")])
         from_address = bare[0][1] if bare and bare[0][1] else ""
         from_name = bare[0][0] if bare else ""
     if reply_pairs:
@@ -234,7 +243,7 @@ def message_ids(value: str) -> list[str]:
 def message_key(message: EmailMessage, raw: bytes) -> str:
     """The key one message has wherever and however often it arrives: its Message-ID without
     angle brackets, or ``sha256:<hex>`` of the headers its sender wrote and its body."""
-    message_id = _header(message, "message-id")
+    message_id = header_text(message, "message-id")
     ids = _ANGLE_ID.findall(message_id) or ([message_id] if message_id else [])
     if ids and ids[0].strip():
         key = ids[0].strip()
@@ -243,7 +252,7 @@ def message_key(message: EmailMessage, raw: bytes) -> str:
         return "sha256:" + hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()
     digest = hashlib.sha256()
     for name in _KEYED_HEADERS:
-        digest.update(name.encode() + b":" + _header(message, name).encode("utf-8", "replace"))
+        digest.update(name.encode() + b":" + header_text(message, name).encode("utf-8", "replace"))
         digest.update(b"\n")
     digest.update(_body_bytes(raw))
     return "sha256:" + digest.hexdigest()
@@ -275,8 +284,7 @@ def is_own_address(address: str, own_addresses: set[str] | frozenset[str]) -> bo
 def received_instant(message: EmailMessage) -> datetime | None:
     """The instant the newest ``Received`` header (the top one, written by the office's own
     server) gives after its semicolon, in UTC; None when there is none to read."""
-    for value in message.get_all("received", []) or []:
-        text = str(value)
+    for text in _raw_headers(message, "received"):
         if ";" not in text:
             continue
         try:
@@ -295,16 +303,16 @@ def received_instant(message: EmailMessage) -> datetime | None:
 def automatic_reason(message: EmailMessage) -> str | None:
     """Why a message is automatic mail that must get neither an enquiry nor an answer, or
     None for mail a person wrote."""
-    auto = _header(message, "auto-submitted").lower()
+    auto = header_text(message, "auto-submitted").lower()
     if auto and auto.split(";")[0].strip() != "no":
         return f"Auto-Submitted: {auto}"
-    precedence = _header(message, "precedence").lower()
+    precedence = header_text(message, "precedence").lower()
     if precedence in _BULK_PRECEDENCE:
         return f"Precedence: {precedence}"
-    suppress = _header(message, "x-auto-response-suppress")
+    suppress = header_text(message, "x-auto-response-suppress")
     if suppress:
         return f"X-Auto-Response-Suppress: {suppress}"
-    list_id = _header(message, "list-id")
+    list_id = header_text(message, "list-id")
     if list_id:
         return f"List-Id: {list_id}"
     return None
@@ -329,12 +337,12 @@ def bounce_of(message: EmailMessage) -> Bounce | None:
         elif kind in ("message/rfc822", "text/rfc822-headers") and answers is None:
             answers = _returned_message_key(part)
     if answers is None:
-        keys = message_ids(_header(message, "in-reply-to")) or message_ids(
-            _header(message, "references")
+        keys = message_ids(header_text(message, "in-reply-to")) or message_ids(
+            header_text(message, "references")
         )
         answers = keys[0] if keys else _message_id_in_text(message)
     if not diagnostic:
-        diagnostic = one_line(_header(message, "subject")) or "Delivery failed"
+        diagnostic = one_line(header_text(message, "subject")) or "Delivery failed"
     return Bounce(answers=answers, permanent=permanent, diagnostic=storable(diagnostic)[:2000])
 
 
@@ -365,7 +373,7 @@ def _returned_message_key(part: EmailMessage) -> str | None:
         inner = read_message(part.get_payload(decode=True) or b"")
     if inner is None:
         return None
-    ids = message_ids(_header(inner, "message-id"))
+    ids = message_ids(header_text(inner, "message-id"))
     return ids[0] if ids else None
 
 

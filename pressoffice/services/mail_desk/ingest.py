@@ -351,7 +351,9 @@ def _claim(raw, parsed, key, outcome, why, size, received_at, mailbox, uid, now)
 
 def _raw_subject(raw: bytes) -> str:
     try:
-        return mail_in.one_line(str(mail_in.read_message(_headers_only(raw)).get("subject", "")))
+        return mail_in.one_line(
+            mail_in.header_text(mail_in.read_message(_headers_only(raw)), "subject")
+        )
     except Exception:  # noqa: BLE001
         return ""
 
