@@ -42,7 +42,7 @@ def fetch_command():
 def ingest_command(path):
     """Take in one RFC 5322 message from FILE (standard input when none is named). Its
     arrival is the newest Received header, else now. Says what became of it."""
-    from .services.mail_desk.ingest import ingest, max_bytes
+    from .services.mail_desk.ingest import ingest_or_park, max_bytes
 
     limit = max_bytes()
     if path:
@@ -55,7 +55,7 @@ def ingest_command(path):
     if not raw.strip():
         click.echo("Error: the message is empty", err=True)
         sys.exit(1)
-    result = ingest(raw, size=size)
+    result = ingest_or_park(raw, size=size)
     words = {
         "enquiry": f"New enquiry {result.reference}",
         "follow_up": f"Follow-up to {result.reference}",

@@ -31,7 +31,7 @@ from email.errors import (
 from email.message import EmailMessage
 from email.utils import getaddresses, parsedate_to_datetime
 
-from .mail_text import readable_text, split_quoted
+from .mail_text import readable_text, split_quoted, storable
 
 __all__ = ["split_quoted"]
 
@@ -51,6 +51,9 @@ _ANGLE_ID = re.compile(r"<([^<>\s]+)>")
 _KEYED_HEADERS = ("from", "to", "cc", "subject", "date", "in-reply-to", "references")
 _BOUNCE_SENDERS = ("mailer-daemon", "postmaster", "mail-daemon")
 _BULK_PRECEDENCE = ("bulk", "list", "junk")
+# The standard library's header parser slows with the square of a header's length (a minute
+# for a megabyte); a header longer than this is read as it stands, without decoding.
+LONG_HEADER = 16 * 1024
 
 
 class Unreadable(ValueError):
@@ -97,6 +100,8 @@ class ParsedMail:
     automatic_reason: str | None
     bounce: Bounce | None
     attachments: list[MailFile] = field(default_factory=list)
+    # The From address (who wrote it), which decides whether it is the office's own mail.
+    author_address: str = ""
 
     @property
     def thread_keys(self) -> list[str]:
@@ -111,21 +116,24 @@ def read_message(raw: bytes) -> EmailMessage:
     return message_from_bytes(raw, policy=policy.default)
 
 
-def parse_mail(raw: bytes, *, lenient: bool = False) -> ParsedMail:
+def parse_mail(
+    raw: bytes, *, lenient: bool = False, own_addresses: frozenset[str] | set[str] = frozenset()
+) -> ParsedMail:
     """Read a message that came in; raises Unreadable, saying why, when it cannot be read as an
     enquiry (no sender address, or a MIME structure whose parts cannot be told apart).
     ``lenient`` (a person chose to log it anyway) reads a broken structure as best it can: its
-    body as text when no part can be told apart."""
+    body as text when no part can be told apart. A ``Reply-To`` naming one of
+    ``own_addresses`` (the office's) is passed over for ``From``."""
     try:
         message = read_message(raw)
-        return _parse(message, raw, lenient)
+        return _parse(message, raw, lenient, own_addresses)
     except Unreadable:
         raise
     except Exception as exc:  # noqa: BLE001 - any failure of a malformed message is a reason
         raise Unreadable(f"The message could not be read ({type(exc).__name__}: {exc})") from exc
 
 
-def _parse(message: EmailMessage, raw: bytes, lenient: bool) -> ParsedMail:
+def _parse(message: EmailMessage, raw: bytes, lenient: bool, own_addresses) -> ParsedMail:
     broken = [d for d in _all_defects(message) if isinstance(d, BROKEN_STRUCTURE)]
     if broken and not lenient:
         raise Unreadable(
@@ -133,18 +141,18 @@ def _parse(message: EmailMessage, raw: bytes, lenient: bool) -> ParsedMail:
             + "; ".join(sorted({type(d).__name__ for d in broken}))
             + ")"
         )
-    from_name, from_address = sender(message)
+    from_name, from_address = sender(message, own_addresses)
     if not from_address:
         raise Unreadable("The message has no sender address (From) to reply to")
-    subject = one_line(_header(message, "subject"))
+    subject = one_line(header_text(message, "subject"))
     text, quoted = readable_text(message)
     if lenient and not text:
-        text, quoted = split_quoted(_body_bytes(raw).decode("utf-8", "replace"))
+        text, quoted = split_quoted(storable(_body_bytes(raw).decode("utf-8", "replace")))
     return ParsedMail(
         message_key=message_key(message, raw),
-        message_id=_header(message, "message-id") or None,
-        in_reply_to=message_ids(_header(message, "in-reply-to")),
-        references=message_ids(_header(message, "references")),
+        message_id=header_text(message, "message-id") or None,
+        in_reply_to=message_ids(header_text(message, "in-reply-to")),
+        references=message_ids(header_text(message, "references")),
         from_name=from_name,
         from_address=from_address,
         to_addresses=_addresses(message, "to"),
@@ -152,12 +160,13 @@ def _parse(message: EmailMessage, raw: bytes, lenient: bool) -> ParsedMail:
         subject=subject,
         text=text,
         quoted_text=quoted,
-        date_header=(_header(message, "date") or None),
+        date_header=(header_text(message, "date") or None),
         received=received_instant(message),
         enquiry_reference=enquiry_reference_in(subject),
         automatic_reason=automatic_reason(message),
         bounce=bounce_of(message),
         attachments=attachments(message),
+        author_address=sender(message, own_addresses, reply_to=False)[1],
     )
 
 
@@ -168,17 +177,23 @@ def _all_defects(message: EmailMessage) -> list:
     return found
 
 
-def _header(message: EmailMessage, name: str) -> str:
-    """A header's value as text ('' when missing); an undecodable header is read raw."""
-    try:
-        value = message.get(name)
-    except Exception:  # noqa: BLE001 - a malformed header is read as it stands
-        value = None
-        for key, raw_value in message.raw_items():
-            if key.lower() == name:
-                value = raw_value
-                break
-    return "" if value is None else str(value).strip()
+def _raw_headers(message: EmailMessage, name: str) -> list[str]:
+    return [value for key, value in message.raw_items() if key.lower() == name]
+
+
+def header_text(message: EmailMessage, name: str) -> str:
+    """A header's value as text ('' when missing); an undecodable header, or one too long to
+    decode in good time (``LONG_HEADER``), is read as it stands."""
+    found = _raw_headers(message, name)
+    if not found:
+        return ""
+    value = found[0]
+    if len(value) <= LONG_HEADER:
+        try:
+            value = message.get(name)
+        except Exception:  # noqa: BLE001 - a malformed header is read as it stands
+            value = found[0]
+    return storable(str(value)).strip()
 
 
 def one_line(text: str) -> str:
@@ -190,18 +205,25 @@ def one_line(text: str) -> str:
 
 
 def _addresses(message: EmailMessage, name: str) -> list[str]:
-    return [address.lower() for _, address in getaddresses([_header(message, name)]) if address]
+    return [address.lower() for _, address in getaddresses([header_text(message, name)]) if address]
 
 
-def sender(message: EmailMessage) -> tuple[str, str]:
+def sender(
+    message: EmailMessage, own_addresses=frozenset(), *, reply_to: bool = True
+) -> tuple[str, str]:
     """The journalist's name and address: ``Reply-To`` when it names one (where they asked
-    for answers to go), else ``From``; the name from whichever header gives one."""
-    from_pairs = [p for p in getaddresses([_header(message, "from")]) if "@" in p[1]]
-    reply_pairs = [p for p in getaddresses([_header(message, "reply-to")]) if "@" in p[1]]
+    for answers to go) other than the office's own, else ``From``; the name from whichever
+    header gives one. ``reply_to=False``: the From header alone (who wrote it)."""
+    from_pairs = [p for p in getaddresses([header_text(message, "from")]) if "@" in p[1]]
+    reply_pairs = [
+        p
+        for p in getaddresses([header_text(message, "reply-to")] if reply_to else [])
+        if "@" in p[1] and not is_own_address(p[1], own_addresses)
+    ]
     from_name, from_address = from_pairs[0] if from_pairs else ("", "")
     if not from_address:
         # MAILER-DAEMON and friends often write a bare name without a domain.
-        bare = getaddresses([_header(message, "from")])
+        bare = getaddresses([header_text(message, "from")])
         from_address = bare[0][1] if bare and bare[0][1] else ""
         from_name = bare[0][0] if bare else ""
     if reply_pairs:
@@ -221,7 +243,7 @@ def message_ids(value: str) -> list[str]:
 def message_key(message: EmailMessage, raw: bytes) -> str:
     """The key one message has wherever and however often it arrives: its Message-ID without
     angle brackets, or ``sha256:<hex>`` of the headers its sender wrote and its body."""
-    message_id = _header(message, "message-id")
+    message_id = header_text(message, "message-id")
     ids = _ANGLE_ID.findall(message_id) or ([message_id] if message_id else [])
     if ids and ids[0].strip():
         key = ids[0].strip()
@@ -230,7 +252,7 @@ def message_key(message: EmailMessage, raw: bytes) -> str:
         return "sha256:" + hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()
     digest = hashlib.sha256()
     for name in _KEYED_HEADERS:
-        digest.update(name.encode() + b":" + _header(message, name).encode("utf-8", "replace"))
+        digest.update(name.encode() + b":" + header_text(message, name).encode("utf-8", "replace"))
         digest.update(b"\n")
     digest.update(_body_bytes(raw))
     return "sha256:" + digest.hexdigest()
@@ -245,9 +267,10 @@ def _body_bytes(raw: bytes) -> bytes:
 
 
 def enquiry_reference_in(subject: str) -> str | None:
-    """The reference in a subject's ``[ENQ-YYYYMMDD-NNNN]`` token, upper case, or None."""
-    match = REFERENCE_TOKEN.search(subject or "")
-    return match.group(1).upper() if match else None
+    """The reference in a subject's ``[ENQ-YYYYMMDD-NNNN]`` token, upper case, or None. With
+    several, the last: our answers keep any token of theirs and add the enquiry's after it."""
+    found = REFERENCE_TOKEN.findall(subject or "")
+    return found[-1].upper() if found else None
 
 
 def is_own_address(address: str, own_addresses: set[str] | frozenset[str]) -> bool:
@@ -261,8 +284,7 @@ def is_own_address(address: str, own_addresses: set[str] | frozenset[str]) -> bo
 def received_instant(message: EmailMessage) -> datetime | None:
     """The instant the newest ``Received`` header (the top one, written by the office's own
     server) gives after its semicolon, in UTC; None when there is none to read."""
-    for value in message.get_all("received", []) or []:
-        text = str(value)
+    for text in _raw_headers(message, "received"):
         if ";" not in text:
             continue
         try:
@@ -281,16 +303,16 @@ def received_instant(message: EmailMessage) -> datetime | None:
 def automatic_reason(message: EmailMessage) -> str | None:
     """Why a message is automatic mail that must get neither an enquiry nor an answer, or
     None for mail a person wrote."""
-    auto = _header(message, "auto-submitted").lower()
+    auto = header_text(message, "auto-submitted").lower()
     if auto and auto.split(";")[0].strip() != "no":
         return f"Auto-Submitted: {auto}"
-    precedence = _header(message, "precedence").lower()
+    precedence = header_text(message, "precedence").lower()
     if precedence in _BULK_PRECEDENCE:
         return f"Precedence: {precedence}"
-    suppress = _header(message, "x-auto-response-suppress")
+    suppress = header_text(message, "x-auto-response-suppress")
     if suppress:
         return f"X-Auto-Response-Suppress: {suppress}"
-    list_id = _header(message, "list-id")
+    list_id = header_text(message, "list-id")
     if list_id:
         return f"List-Id: {list_id}"
     return None
@@ -315,13 +337,13 @@ def bounce_of(message: EmailMessage) -> Bounce | None:
         elif kind in ("message/rfc822", "text/rfc822-headers") and answers is None:
             answers = _returned_message_key(part)
     if answers is None:
-        keys = message_ids(_header(message, "in-reply-to")) or message_ids(
-            _header(message, "references")
+        keys = message_ids(header_text(message, "in-reply-to")) or message_ids(
+            header_text(message, "references")
         )
         answers = keys[0] if keys else _message_id_in_text(message)
     if not diagnostic:
-        diagnostic = one_line(_header(message, "subject")) or "Delivery failed"
-    return Bounce(answers=answers, permanent=permanent, diagnostic=diagnostic[:2000])
+        diagnostic = one_line(header_text(message, "subject")) or "Delivery failed"
+    return Bounce(answers=answers, permanent=permanent, diagnostic=storable(diagnostic)[:2000])
 
 
 def _delivery_status(part: EmailMessage) -> tuple[bool, str]:
@@ -351,7 +373,7 @@ def _returned_message_key(part: EmailMessage) -> str | None:
         inner = read_message(part.get_payload(decode=True) or b"")
     if inner is None:
         return None
-    ids = message_ids(_header(inner, "message-id"))
+    ids = message_ids(header_text(inner, "message-id"))
     return ids[0] if ids else None
 
 
@@ -381,7 +403,7 @@ def attachments(message: EmailMessage) -> list[MailFile]:
         data = part.get_payload(decode=True) or b""
         files.append(
             MailFile(
-                filename=one_line(filename or "attachment"),
+                filename=one_line(storable(filename or "attachment")),
                 content_type=part.get_content_type(),
                 data=data,
             )

@@ -20,10 +20,29 @@ def decoded_text(part: EmailMessage) -> str:
     declared = part.get_content_charset() or "us-ascii"
     for charset in (declared, "utf-8"):
         try:
-            return data.decode(charset)
+            return storable(data.decode(charset))
         except (LookupError, UnicodeDecodeError):
             continue
-    return data.decode("windows-1252", "replace")
+    return storable(data.decode("windows-1252", "replace"))
+
+
+def storable(text: str) -> str:
+    """Text every database stores: NUL characters taken out (PostgreSQL refuses them), and
+    the lone surrogates that stand for undeclared 8-bit bytes in a header read as UTF-8, else
+    Windows-1252, else replaced."""
+    text = text.replace("\x00", "")
+    if not any("\ud800" <= ch <= "\udfff" for ch in text):
+        return text
+    try:
+        data = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
+    for charset in ("utf-8", "windows-1252"):
+        try:
+            return data.decode(charset).replace("\x00", "")
+        except UnicodeDecodeError:
+            continue
+    return data.decode("utf-8", "replace").replace("\x00", "")
 
 
 def readable_text(message: EmailMessage) -> tuple[str, str]:

@@ -212,3 +212,21 @@ def test_an_unknown_charset_is_read_not_refused():
         b"\r\ncaf\xc3\xa9\r\n"
     )
     assert parse_mail(raw).text == "caf\u00e9"
+
+
+def test_a_megabyte_header_is_read_within_a_second_not_minutes():
+    # The standard library's header parser takes minutes over a header of a megabyte (it
+    # grows with the square of the length): one hostile message would hold up the desk.
+    import time
+
+    raw = (
+        b"From: jo@example.com\r\nTo: " + b"a@b.example, " * 60_000 + b"\r\n"
+        b"Subject: " + b"word " * 200_000 + b"\r\n"
+        b"Received: from x by y; " + b"z " * 200_000 + b"; Tue, 29 Nov 2016 10:00:00 +0000\r\n"
+        b"Message-ID: <big@example.com>\r\n\r\nThe figures?\r\n"
+    )
+    started = time.monotonic()
+    parsed = parse_mail(raw)
+    assert time.monotonic() - started < 3
+    assert parsed.from_address == "jo@example.com" and parsed.text == "The figures?"
+    assert parsed.subject.startswith("word word") and parsed.message_key == "big@example.com"

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from pressoffice.extensions import db
-from pressoffice.models import Enquiry, EnquiryEvent, MailMessage, Notification
+from pressoffice.models import Enquiry, EnquiryEvent, MailMessage, Notification, OutboxMessage
 from pressoffice.services import enquiries, rota
 from pressoffice.services.attachments import attachment_dir
 from pressoffice.services.mail_desk.ingest import ingest
@@ -218,3 +218,60 @@ def test_an_arrival_after_now_is_taken_as_now(app_ctx, clock):
     later = datetime(2016, 11, 29, 10, 0, 5, tzinfo=UTC)
     result = ingest(journalist_mail(), received_at=later)
     assert enquiries.get_enquiry(result.reference).received_at == TUESDAY_10
+
+
+def test_a_nul_byte_or_raw_8bit_headers_still_make_an_enquiry_on_any_database(app_ctx, clock):
+    # PostgreSQL stores no NUL in text, and a header of undeclared 8-bit bytes (Latin-1 here)
+    # reads as lone surrogates that no database takes: the journalist's words are still logged.
+    raw = (
+        b"From: Jos\xe9 Journalist <jose@example.com>\r\nTo: press.office@example.org\r\n"
+        b"Subject: Caf\xe9 \x00figures\r\nMessage-ID: <nul@paper.example>\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\n\r\n"
+        b"Can you confirm\x00 the figures?\r\n"
+    )
+    result = ingest(raw, received_at=TUESDAY_10)
+    assert result.outcome == "enquiry"
+    enquiry = enquiries.get_enquiry(result.reference)
+    assert enquiry.details == "Can you confirm the figures?"
+    assert "\x00" not in enquiry.subject and "figures" in enquiry.subject
+    [message] = _messages()
+    assert message.raw == raw and "\x00" not in message.text
+
+
+def test_a_reply_by_subject_alone_joins_the_enquiry_whose_token_we_added_last(app_ctx, clock):
+    # Their subject names an enquiry we do not have; our acknowledgement keeps it and adds
+    # ours after it. Their reply (a client that drops In-Reply-To) must join ours, not
+    # make a second enquiry from the first token.
+    first = ingest(
+        journalist_mail(subject="About [ENQ-20150101-0001]", message_id="<a1@paper.example>"),
+        received_at=TUESDAY_10,
+    )
+    ours = db.session.scalar(sa.select(MailMessage).where(MailMessage.direction == "out"))
+    assert ours.subject == f"Re: About [ENQ-20150101-0001] [{first.reference}]"
+    reply = ingest(
+        journalist_mail(subject=ours.subject, message_id="<a2@paper.example>"),
+        received_at=TUESDAY_10,
+    )
+    assert (reply.outcome, reply.reference) == ("follow_up", first.reference)
+    assert len(_enquiries()) == 1
+
+
+def test_the_offices_own_mail_is_known_by_from_whatever_its_reply_to_says(app_ctx, clock):
+    # A press officer writing from the shared mailbox with Reply-To a journalist (or a copy of
+    # it landing in the inbox) is the office's own mail: no enquiry, nothing sent to them.
+    own = ingest(
+        journalist_mail(
+            sender="Press Office <press-office@example.org>",
+            headers={"Reply-To": "Jo Journalist <jo@example.com>"},
+        ),
+        received_at=TUESDAY_10,
+    )
+    assert own.outcome == "own"
+    assert _enquiries() == [] and db.session.scalars(sa.select(OutboxMessage)).all() == []
+    # A journalist whose Reply-To names the office is answered at their own address.
+    theirs = ingest(
+        journalist_mail(headers={"Reply-To": "Press Office <press-office@example.org>"}),
+        received_at=TUESDAY_10,
+    )
+    assert theirs.outcome == "enquiry"
+    assert enquiries.get_enquiry(theirs.reference).email == "jo@example.com"

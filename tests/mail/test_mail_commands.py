@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from pressoffice.cli import cli
 from pressoffice.extensions import db
-from pressoffice.models import Enquiry
+from pressoffice.models import Enquiry, MailMessage
 from pressoffice.services.mail_desk.fetch import MailboxProblem, _access_token
 
 from .messages import journalist_mail
@@ -63,3 +63,30 @@ def test_the_oauth_token_command_is_run_and_its_failure_named():
         _access_token("true")
     with pytest.raises(MailboxProblem, match="MAIL_IN_OAUTH_TOKEN_COMMAND failed"):
         _access_token("false")
+
+
+def test_the_oauth_token_commands_failure_names_no_secret_from_its_arguments():
+    # The office's command may carry a client secret; its failure is shown to admins.
+    with pytest.raises(MailboxProblem) as failure:
+        _access_token("false --client-secret=hunter2-secret")
+    assert "hunter2" not in str(failure.value)
+    assert "exit status 1" in str(failure.value)
+
+
+def test_a_piped_message_that_cannot_be_taken_in_is_parked_not_lost(app, app_ctx, clock, tmp_path):
+    # The folder for files cannot be made (a file stands in its place): the enquiry cannot
+    # be written, yet the message is kept, parked with its reason, for a person to decide.
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    saved = app.config["ATTACHMENT_DIR"]
+    app.config["ATTACHMENT_DIR"] = str(blocked / "files")
+    raw = journalist_mail(files=[("report.pdf", "application/pdf", b"%PDF-1.4\n%%EOF\n")])
+    try:
+        result = _invoke(app, "mail", "ingest", stdin=raw)
+    finally:
+        app.config["ATTACHMENT_DIR"] = saved
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Parked: It could not be taken in")
+    parked = db.session.scalars(sa.select(MailMessage)).one()
+    assert (parked.outcome, parked.raw) == ("parked", raw)
+    assert db.session.scalars(sa.select(Enquiry)).all() == []

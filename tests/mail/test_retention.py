@@ -42,3 +42,31 @@ def test_anonymising_an_emailed_enquiry_removes_its_raw_message_files_and_addres
     assert notes == [None]
     # The key stays: the same message fetched again is still known, not a new enquiry.
     assert ingest(raw, received_at=TUESDAY_10).already
+
+
+def test_a_reply_to_an_anonymised_enquiry_is_a_new_enquiry_that_can_be_answered(
+    app_ctx, clock, officer
+):
+    first = ingest(journalist_mail(message_id="<old@paper.example>"), received_at=TUESDAY_10)
+    enquiries.close(first.reference, actor=officer, now=TUESDAY_10)
+    enquiries.anonymise_closed(now=datetime(2019, 1, 1, tzinfo=UTC))
+    ours = db.session.scalar(sa.select(MailMessage).where(MailMessage.direction == "out"))
+    later = datetime(2019, 1, 2, 10, 0, tzinfo=UTC)
+    clock.set(later)
+
+    reply = ingest(
+        journalist_mail(
+            "Following up on this, two years on.",
+            subject=ours.subject,
+            headers={"In-Reply-To": ours.message_id, "References": ours.message_id},
+        ),
+        received_at=later,
+    )
+
+    # The anonymised record stays closed and empty; the new mail is an enquiry in its own
+    # right, with the journalist's address to answer.
+    old = enquiries.get_enquiry(first.reference)
+    assert (old.status, old.email, old.details) == ("closed", None, "")
+    assert reply.outcome == "enquiry" and reply.reference != first.reference
+    new = enquiries.get_enquiry(reply.reference)
+    assert (new.email, new.details) == ("jo@example.com", "Following up on this, two years on.")

@@ -28,7 +28,7 @@ from imapclient import IMAPClient
 from ... import clock
 from ...extensions import db
 from ...models import Mailbox
-from .ingest import Ingested, ingest, max_bytes, park
+from .ingest import Ingested, ingest_or_park, max_bytes
 
 log = logging.getLogger(__name__)
 
@@ -138,8 +138,16 @@ def _access_token(command: str) -> str:
         done = subprocess.run(  # noqa: S603 - the office's own command, from its settings
             shlex.split(command), capture_output=True, text=True, timeout=60, check=True
         )
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise MailboxProblem(f"MAIL_IN_OAUTH_TOKEN_COMMAND failed: {exc}") from exc
+    except subprocess.CalledProcessError as exc:
+        # Its arguments may carry a client secret: the failure names the exit status only.
+        raise MailboxProblem(
+            f"MAIL_IN_OAUTH_TOKEN_COMMAND failed (exit status {exc.returncode})"
+        ) from None
+    except subprocess.TimeoutExpired:
+        raise MailboxProblem("MAIL_IN_OAUTH_TOKEN_COMMAND failed: it ran over 60 seconds") from None
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+        raise MailboxProblem(f"MAIL_IN_OAUTH_TOKEN_COMMAND failed: {reason}") from None
     token = done.stdout.strip()
     if not token:
         raise MailboxProblem("MAIL_IN_OAUTH_TOKEN_COMMAND printed no access token")
@@ -230,21 +238,9 @@ def _bodies(client: IMAPClient, sizes: dict[int, int], limit: int) -> dict[int, 
 
 
 def _take_in_one(address, uid, uidvalidity, size, arrived, raw) -> Ingested:
-    try:
-        return ingest(
-            raw, arrived, address.name, uid, uidvalidity=uidvalidity, size=size or len(raw)
-        )
-    except Exception as exc:  # noqa: BLE001 - any failure parks the message, never loses it
-        log.exception("mail %s UID %s could not be taken in; parking it", address.name, uid)
-        db.session.rollback()
-        return park(
-            raw,
-            f"It could not be taken in ({type(exc).__name__}: {str(exc)[:300]})",
-            arrived,
-            address.name,
-            uid,
-            uidvalidity=uidvalidity,
-        )
+    return ingest_or_park(
+        raw, arrived, address.name, uid, uidvalidity=uidvalidity, size=size or len(raw)
+    )
 
 
 def _done_with(client: IMAPClient, uids: list[int]) -> None:

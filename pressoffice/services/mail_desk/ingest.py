@@ -12,6 +12,7 @@ lost: whatever cannot be logged is kept whole, parked with its reason.
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -34,6 +35,7 @@ from .files import Stored, keep_files
 ENQUIRY, FOLLOW_UP, PARKED, DISMISSED = "enquiry", "follow_up", "parked", "dismissed"
 AUTOMATIC, BOUNCE, OWN = "automatic", "bounce", "own"
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ def ingest(
         key = _fallback_key(kept, raw)
     else:
         try:
-            parsed = mail_in.parse_mail(raw)
+            parsed = mail_in.parse_mail(raw, own_addresses=own_addresses())
             key = parsed.message_key
         except Unreadable as problem:
             reason = str(problem)
@@ -126,6 +128,33 @@ def ingest(
         raise
 
 
+def ingest_or_park(
+    raw: bytes,
+    received_at: datetime | None = None,
+    mailbox: str | None = None,
+    uid: int | None = None,
+    *,
+    uidvalidity: int | None = None,
+    size: int | None = None,
+) -> Ingested:
+    """Take in one message as ``ingest`` does; when that fails for any reason (a folder that
+    cannot be written, a row the database refuses), park it whole with the reason instead,
+    so it is never lost. Used by the fetch and by ``pressoffice mail ingest``."""
+    try:
+        return ingest(raw, received_at, mailbox, uid, uidvalidity=uidvalidity, size=size)
+    except Exception as exc:  # noqa: BLE001 - any failure parks the message, never loses it
+        log.exception("mail %s UID %s could not be taken in; parking it", mailbox or "-", uid)
+        db.session.rollback()
+        return park(
+            raw,
+            f"It could not be taken in ({type(exc).__name__}: {str(exc)[:300]})",
+            received_at,
+            mailbox,
+            uid,
+            uidvalidity=uidvalidity,
+        )
+
+
 def park(
     raw: bytes,
     reason: str,
@@ -146,7 +175,7 @@ def park(
         _fallback_key(kept, raw),
         reason,
         size=len(raw),
-        received_at=min((received_at or now).astimezone(UTC), now),
+        received_at=min((received_at or _received_from(kept) or now).astimezone(UTC), now),
         mailbox=mailbox,
         uid=uid,
         uidvalidity=uidvalidity,
@@ -250,7 +279,7 @@ def _outcome(parsed: ParsedMail | None, reason: str | None) -> tuple[str, str | 
         return BOUNCE, parsed.bounce.diagnostic
     if parsed.automatic_reason:
         return AUTOMATIC, f"Automatic mail ({parsed.automatic_reason}): no enquiry, no answer"
-    if mail_in.is_own_address(parsed.from_address, own_addresses()):
+    if mail_in.is_own_address(parsed.author_address or parsed.from_address, own_addresses()):
         return OWN, "Sent from the office's own address: no enquiry, no answer"
     reference = _thread_enquiry(parsed)
     if reference:
@@ -260,13 +289,15 @@ def _outcome(parsed: ParsedMail | None, reason: str | None) -> tuple[str, str | 
 
 def _thread_enquiry(parsed: ParsedMail) -> str | None:
     """The reference of the enquiry a message answers: by In-Reply-To and References against
-    every message of every enquiry, in or out, else by the ``[ENQ-...]`` token."""
+    every message of every enquiry, in or out, else by the ``[ENQ-...]`` token. An enquiry
+    retention has anonymised is answered by none: its journalist's details are gone, so a
+    reply to it is a new enquiry, with an address to answer."""
     keys = parsed.thread_keys
     if keys:
         rows = db.session.execute(
             sa.select(MailMessage.message_key, Enquiry.reference)
             .join(Enquiry, Enquiry.id == MailMessage.enquiry_id)
-            .where(MailMessage.message_key.in_(keys))
+            .where(MailMessage.message_key.in_(keys), Enquiry.anonymised_at.is_(None))
         ).all()
         found = dict(rows)
         for key in keys:
@@ -274,7 +305,9 @@ def _thread_enquiry(parsed: ParsedMail) -> str | None:
                 return found[key]
     if parsed.enquiry_reference:
         exists = db.session.scalar(
-            sa.select(Enquiry.reference).where(Enquiry.reference == parsed.enquiry_reference)
+            sa.select(Enquiry.reference).where(
+                Enquiry.reference == parsed.enquiry_reference, Enquiry.anonymised_at.is_(None)
+            )
         )
         if exists:
             return exists
@@ -318,7 +351,9 @@ def _claim(raw, parsed, key, outcome, why, size, received_at, mailbox, uid, now)
 
 def _raw_subject(raw: bytes) -> str:
     try:
-        return mail_in.one_line(str(mail_in.read_message(_headers_only(raw)).get("subject", "")))
+        return mail_in.one_line(
+            mail_in.header_text(mail_in.read_message(_headers_only(raw)), "subject")
+        )
     except Exception:  # noqa: BLE001
         return ""
 

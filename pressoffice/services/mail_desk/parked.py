@@ -17,7 +17,7 @@ from ...extensions import db
 from ...models import Enquiry, Mailbox, MailMessage, User
 from ..errors import NotFound, ValidationFailed, WrongState
 from ..unit_of_work import unit_of_work
-from .ingest import DISMISSED, PARKED, make_enquiry
+from .ingest import DISMISSED, PARKED, make_enquiry, own_addresses
 
 PAGE = 100
 
@@ -102,7 +102,7 @@ def log_anyway(message_id: int, *, actor: User, now: datetime) -> str:
     reference. Refused, saying why, when it has no sender address to reply to."""
     message = _lock_parked(message_id)
     try:
-        parsed = mail_in.parse_mail(message.raw or b"", lenient=True)
+        parsed = mail_in.parse_mail(message.raw or b"", lenient=True, own_addresses=own_addresses())
     except Unreadable as problem:
         raise ValidationFailed(
             {"message": f"{problem}: log it by hand from the enquiry log instead"}
