@@ -114,7 +114,9 @@ def test_a_fetch_killed_half_way_and_run_again_loses_and_doubles_nothing(
     assert _new_enquiries(again.stdout) == 150 - taken_before
 
 
-def test_a_worker_watching_with_idle_takes_mail_in_long_before_its_next_poll(app_ctx, mailbox, tmp_path):
+def test_a_worker_watching_with_idle_takes_mail_in_long_before_its_next_poll(
+    app_ctx, mailbox, tmp_path
+):
     # A poll of ten minutes: only IDLE can bring the message in quickly.
     env = _env(app_ctx, mailbox, tmp_path, MAIL_IN_POLL_SECONDS="600")
     worker = subprocess.Popen(  # noqa: S603
