@@ -54,6 +54,7 @@ def _feature_seeders():
         ("pressoffice.demo.links", "seed_links"),
         ("pressoffice.demo.contacts", "seed_contacts"),
         ("pressoffice.demo.forward_look", "seed_forward_look"),
+        ("pressoffice.demo.mail", "seed_mail"),
     ):
         try:
             module = importlib.import_module(module_name)
