@@ -354,3 +354,33 @@ def months_before(instant: datetime, months: int) -> datetime:
     next_month = date(year + month // 12, month % 12 + 1, 1)
     last_day = (next_month - timedelta(days=1)).day
     return instant.replace(year=year, month=month, day=min(instant.day, last_day))
+
+
+# Why an enquiry needs attention, by the timeline entry that flagged it.
+ATTENTION_REASONS = {
+    "needs_attention": (
+        "this came in out of hours when nobody was on the duty rota. Assign it to someone."
+    ),
+    "follow_up": "the journalist wrote again after it was answered. Read their message and reply.",
+    "delivery_failed": (
+        "an email to the journalist could not be delivered. Reach them another way."
+    ),
+}
+
+
+def attention_reason(actions: list[str]) -> str:
+    """Why an enquiry flagged as needing attention needs it, in words for the page, from its
+    timeline's actions oldest first: the latest flag wins. A message from the journalist is a
+    flag only when it came after the enquiry was answered or closed (it reopened it)."""
+    answered = False
+    reason = "Assign it to someone and answer it."
+    for action in actions:
+        if action in ("answered", "closed"):
+            answered = True
+        elif action == "follow_up" and not answered:
+            continue
+        if action in ATTENTION_REASONS:
+            reason = ATTENTION_REASONS[action]
+            if action == "follow_up":
+                answered = False
+    return reason

@@ -197,12 +197,14 @@ def _detail(enquiry, status: int = 200, assign=None, respond=None, close=None, l
     now = clock.now()
     respond = respond or RespondForm(formdata=None)
     deadline = rules.deadline_state(enquiry.status, enquiry.deadline, enquiry.answered_at, now)
+    timeline = enquiries.timeline(enquiry)
     return (
         render_template(
             "enquiries/detail.html",
             **statement_panel(enquiry, now, respond),
             enquiry=enquiry,
-            timeline=enquiries.timeline(enquiry),
+            timeline=timeline,
+            attention=rules.attention_reason([event.action for event in timeline]),
             deadline=deadline,
             next_step=rules.next_step(enquiry.status, enquiry.journalist_name, deadline),
             assign_form=assign,

@@ -9,6 +9,7 @@ from pressoffice.domain.enquiries import (
     ASSIGNED,
     CLOSED,
     NEW,
+    attention_reason,
     deadline_state,
     describe_duration,
     format_reference,
@@ -224,3 +225,20 @@ def test_months_before_counts_calendar_months_and_clamps_the_day():
     assert months_before(datetime(2025, 1, 15, tzinfo=UTC), 13) == datetime(
         2023, 12, 15, tzinfo=UTC
     )
+
+
+@pytest.mark.parametrize(
+    "actions, says",
+    [
+        (["logged", "needs_attention"], "nobody was on the duty rota"),
+        (["logged", "answered", "follow_up"], "wrote again after it was answered"),
+        (["logged", "answered", "closed", "follow_up"], "wrote again after it was answered"),
+        # A message while it was still open reopened nothing: the rota's flag stands.
+        (["logged", "needs_attention", "follow_up"], "nobody was on the duty rota"),
+        (["logged", "answered", "delivery_failed"], "could not be delivered"),
+        (["logged", "answered", "follow_up", "answered", "delivery_failed"], "not be delivered"),
+        (["logged", "answered", "delivery_failed", "follow_up"], "wrote again"),
+    ],
+)
+def test_the_page_says_why_an_enquiry_needs_attention_by_its_latest_flag(actions, says):
+    assert says in attention_reason(actions)

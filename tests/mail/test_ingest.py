@@ -275,3 +275,16 @@ def test_the_offices_own_mail_is_known_by_from_whatever_its_reply_to_says(app_ct
     )
     assert theirs.outcome == "enquiry"
     assert enquiries.get_enquiry(theirs.reference).email == "jo@example.com"
+
+
+def test_the_enquiry_page_says_a_reopened_enquiry_needs_attention_because_they_wrote_again(
+    app_ctx, clock, officer, signed_in
+):
+    first = ingest(journalist_mail(message_id="<first@paper.example>"), received_at=TUESDAY_10)
+    enquiries.assign(first.reference, officer.id, actor=officer, now=TUESDAY_10)
+    enquiries.respond(first.reference, "The figures are right.", actor=officer, now=TUESDAY_10)
+    ingest(_reply(**{"In-Reply-To": "<first@paper.example>"}))
+    page = signed_in(officer).get(f"/enquiries/{first.reference}")
+    banner = page.select_one(".enquiry-attention").get_text(" ", strip=True)
+    assert "wrote again after it was answered" in banner
+    assert "duty rota" not in banner
