@@ -26,10 +26,10 @@ class AnonymiseResult:
 @unit_of_work
 def anonymise_closed(*, now: datetime, older_than_months: int | None = None) -> AnonymiseResult:
     """Remove the journalist's name, email, phone, the details and the response (and, for an
-    emailed enquiry, its messages' raw copies, words, addresses and files) from closed
-    enquiries closed before the cutoff (``ENQUIRY_RETENTION_MONTHS``, default 24, before
-    ``now``). The rows stay, with reference, dates, route, outlet, subject and status, so the
-    figures on the dashboard do not change."""
+    emailed enquiry, its messages' raw copies, words, addresses and files, and who its outbox
+    rows went to and what they said) from closed enquiries closed before the cutoff
+    (``ENQUIRY_RETENTION_MONTHS``, default 24, before ``now``). The rows stay, with reference,
+    dates, route, outlet, subject and status, so the figures on the dashboard do not change."""
     months = (
         older_than_months
         if older_than_months is not None
@@ -42,8 +42,9 @@ def anonymise_closed(*, now: datetime, older_than_months: int | None = None) -> 
         Enquiry.anonymised_at.is_(None),
     )
     # The messages of the enquiry desk by email carry the journalist too: their raw message,
-    # words, addresses and files go.
-    forget_messages(sa.select(Enquiry.id).where(due))
+    # words, addresses and files go, and the outbox rows that carried the acknowledgement and
+    # the answers keep only that they went and when.
+    forget_messages(sa.select(Enquiry.id).where(due), now)
     # The timeline's notes quote the response: they go too.
     db.session.execute(
         sa.update(EnquiryEvent)

@@ -21,7 +21,7 @@ from .. import clock
 from ..auth import staff_required
 from ..domain import contacts as rules
 from ..forms import show_refusal
-from ..services import contact_import, contact_lists, contacts, enquiries
+from ..services import contact_bounces, contact_import, contact_lists, contacts, enquiries
 from ..services.errors import NotFound, ServiceError, ValidationFailed, WrongState
 from . import bp
 
@@ -168,6 +168,7 @@ def _view_page(contact_id: int, list_form=None, status=200):
             contact=contact,
             timeline=contacts.contact_timeline(contact.id),
             refusal=rules.contact_refusal(contact),
+            bounced=contact_bounces.last_bounce(contact),
             list_form=list_form,
             remove_form=RemoveMemberForm(formdata=None),
             bases=rules.CONSENT_BASES,

@@ -10,8 +10,9 @@ import sqlalchemy as sa
 
 from pressoffice.extensions import db
 from pressoffice.models import Enquiry, EnquiryEvent, MailMessage, Notification, OutboxMessage
-from pressoffice.services import enquiries, rota
+from pressoffice.services import contacts, enquiries, rota
 from pressoffice.services.attachments import attachment_dir
+from pressoffice.services.contact_bounces import BOUNCED
 from pressoffice.services.mail_desk.ingest import ingest
 from pressoffice.services.unit_of_work import unit_of_work
 
@@ -288,3 +289,38 @@ def test_the_enquiry_page_says_a_reopened_enquiry_needs_attention_because_they_w
     banner = page.select_one(".enquiry-attention").get_text(" ", strip=True)
     assert "wrote again after it was answered" in banner
     assert "duty rota" not in banner
+
+
+def test_a_permanent_bounce_shows_on_the_media_contact_holding_the_address(
+    app_ctx, clock, officer, signed_in
+):
+    jo = contacts.create_contact(
+        {"name": "Jo Reporter", "email": "Jo@Example.com"}, actor=officer, now=TUESDAY_10
+    )
+    other = contacts.create_contact(
+        {"name": "Sam Writer", "email": "sam@example.com"}, actor=officer, now=TUESDAY_10
+    )
+    first = ingest(journalist_mail(), received_at=TUESDAY_10)
+    _sent_answer(first.reference, "answer-2@office.example")
+    # A delay is not a failure: nothing on the contact.
+    ingest(bounce_for("answer-2@office.example", status="4.4.1"), received_at=TUESDAY_10)
+    assert BOUNCED not in [e.action for e in contacts.contact_timeline(jo.id)]
+    bounced_at = datetime(2016, 11, 29, 10, 5, tzinfo=UTC)
+    clock.set(bounced_at)
+
+    ingest(bounce_for("answer-2@office.example"), received_at=bounced_at)
+
+    [event] = [e for e in contacts.contact_timeline(jo.id) if e.action == BOUNCED]
+    assert event.created_at == bounced_at
+    assert event.comment == "Mail to jo@example.com bounced: 5.1.1 smtp; 550 5.1.1 No such mailbox"
+    jo = contacts.get_contact(jo.id)
+    assert not jo.do_not_contact
+    assert BOUNCED not in [e.action for e in contacts.contact_timeline(other.id)]
+    page = signed_in(officer).get(f"/contacts/{jo.id}")
+    notice = page.find(id="mail-bounced").get_text(" ", strip=True)
+    assert "Mail to jo@example.com bounced at 10:05 GMT on Tuesday 29 November 2016" in notice
+    assert "550 5.1.1 No such mailbox" in notice
+    assert "Mail bounced" in page.find(id="timeline-title").find_parent("section").get_text()
+    # Once the contact has a new address, the old address's bounce no longer warns.
+    contacts.update_contact(jo.id, {"email": "jo@paper.example"}, actor=officer, now=bounced_at)
+    assert signed_in(officer).get(f"/contacts/{jo.id}").find(id="mail-bounced") is None

@@ -6,15 +6,23 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 import sqlalchemy as sa
 
 from pressoffice.extensions import db
-from pressoffice.models import EnquiryEvent, MailAttachment, MailMessage
+from pressoffice.models import EnquiryEvent, MailAttachment, MailMessage, OutboxMessage
 from pressoffice.services import enquiries
 from pressoffice.services.attachments import attachment_dir
 from pressoffice.services.mail_desk.ingest import ingest
 
+from . import outgoing_helpers
 from .messages import PDF_BYTES, journalist_mail
+from .outgoing_helpers import OFFICE, emailed_enquiry, out_messages
+
+# The real SMTP sink and the job queue, shared with the outbox's tests.
+smtp_server = outgoing_helpers.smtp_server
+queue = outgoing_helpers.queue
+JO = "jo@newsroom.example"
 
 TUESDAY_10 = datetime(2016, 11, 29, 10, 0, tzinfo=UTC)
 
@@ -70,3 +78,49 @@ def test_a_reply_to_an_anonymised_enquiry_is_a_new_enquiry_that_can_be_answered(
     assert reply.outcome == "enquiry" and reply.reference != first.reference
     new = enquiries.get_enquiry(reply.reference)
     assert (new.email, new.details) == ("jo@example.com", "Following up on this, two years on.")
+
+
+@pytest.fixture
+def office(app):
+    saved = {k: app.config.get(k) for k in ("PRESS_OFFICE_EMAIL", "MAIL_ACKNOWLEDGE")}
+    app.config.update(PRESS_OFFICE_EMAIL=OFFICE, MAIL_ACKNOWLEDGE=True)
+    yield
+    app.config.update(saved)
+
+
+def test_anonymising_clears_the_outbox_rows_that_carried_the_acknowledgement_and_answers(
+    app_ctx, office, officer, admin, signed_in, smtp_server, queue, clock
+):
+    clock.set(TUESDAY_10)
+    reference, _in, ack = emailed_enquiry(TUESDAY_10, name="Jo Reporter", sender=JO)
+    assert ack is not None
+    assert queue.run() == 1  # the acknowledgement goes
+    # The answer is written but has not gone yet when retention comes (no worker ran).
+    enquiries.respond_and_close(
+        reference, "4,100 homes are protected.", actor=officer, now=TUESDAY_10
+    )
+    ids = [m.outbox_message_id for m in out_messages(reference)]
+    assert len(ids) == 2
+    sent_at = {
+        row.id: row.sent_at
+        for row in db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.id.in_(ids)))
+    }
+
+    enquiries.anonymise_closed(now=datetime(2019, 1, 1, tzinfo=UTC))
+
+    db.session.expire_all()
+    rows = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
+    ).all()
+    for row in rows:
+        assert row.to_address == "" and row.to_name != "Jo Reporter"
+        assert row.body_text == "" and row.body_html is None and row.headers == {}
+        assert "Flood" not in row.subject and row.last_error is None
+    # That a message was sent, and when, stays; the one not gone will not go to nobody.
+    assert [row.status for row in rows] == ["sent", "cancelled"]
+    assert {row.id: row.sent_at for row in rows} == sent_at
+    listing = signed_in(admin).get("/outbox").get_text()
+    for row in rows:
+        shown = signed_in(admin).get(f"/outbox/{row.id}").get_text()
+        for words in (JO, "Jo Reporter", "Flood defence", "homes", "4,100"):
+            assert words not in listing and words not in shown

@@ -15,6 +15,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.utils import getaddresses
 
 import sqlalchemy as sa
 from flask import current_app
@@ -26,7 +27,7 @@ from ...domain import mail_in
 from ...domain.mail_in import ParsedMail, Unreadable
 from ...extensions import db
 from ...models import Enquiry, EnquiryEvent, Mailbox, MailMessage, User
-from .. import notifications
+from .. import contact_bounces, notifications
 from ..enquiries import get_enquiry, log_enquiry
 from ..errors import ValidationFailed
 from ..unit_of_work import unit_of_work
@@ -474,7 +475,8 @@ def _join(message: MailMessage, parsed: ParsedMail, reference: str, now: datetim
 
 def _record_bounce(message: MailMessage, parsed: ParsedMail, now: datetime) -> None:
     """A bounce is recorded on the message it answers; a permanent failure shows on that
-    message and its enquiry (which needs attention: the journalist did not get it)."""
+    message and its enquiry (which needs attention: the journalist did not get it), and on the
+    timeline of the media contact holding the address, if one does."""
     bounce = parsed.bounce
     if not bounce.answers:
         return
@@ -501,3 +503,5 @@ def _record_bounce(message: MailMessage, parsed: ParsedMail, now: datetime) -> N
             f"Our email to {original.to_addresses} was not delivered: {bounce.diagnostic}",
             now,
         )
+    for _name, address in getaddresses([original.to_addresses]):
+        contact_bounces.record_bounce(address, reason=bounce.diagnostic, at=message.at)
