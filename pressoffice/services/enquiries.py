@@ -469,8 +469,16 @@ def staff_choices() -> list[User]:
     )
 
 
-def release_choices(limit: int = 200) -> list[Release]:
-    """Recent releases, for linking an enquiry to the one it asks about."""
-    return list(
-        db.session.scalars(sa.select(Release).order_by(Release.created_at.desc()).limit(limit))
+def release_choices(limit: int = 200, linked: int | None = None) -> list[sa.Row]:
+    """The newest releases (``id`` and ``title`` only), for linking an enquiry to the one it
+    asks about, read newest first from the ``(created_at, id)`` index; the ``linked`` release
+    is kept in the list however old it is, so the form still shows it chosen."""
+    columns = sa.select(Release.id, Release.title)
+    rows = list(
+        db.session.execute(
+            columns.order_by(Release.created_at.desc(), Release.id.desc()).limit(limit)
+        )
     )
+    if linked is not None and all(row.id != linked for row in rows):
+        rows += db.session.execute(columns.where(Release.id == linked)).all()
+    return rows
