@@ -173,3 +173,29 @@ def test_a_linked_release_older_than_the_list_still_appears_in_it(app_ctx):
     choices = enquiries.release_choices(limit=2, linked=oldest.id)
 
     assert [row.title for row in choices] == ["Release 2", "Release 1", "An old release"]
+
+
+def test_the_release_list_has_an_index_to_read_on_postgresql(app_ctx, require_postgres):
+    create_release(title="A release", now=NOW)
+    seen = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if "releases" in statement:
+            seen.append((statement, parameters))
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        enquiries.release_choices()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    [(statement, parameters)] = seen
+
+    connection = db.session.connection()
+    connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    plan = "\n".join(
+        row[0] for row in connection.exec_driver_sql("EXPLAIN " + statement, parameters)
+    )
+    db.session.rollback()
+
+    assert "ix_releases_created_at_id" in plan
+    assert "Sort" not in plan
