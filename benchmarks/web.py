@@ -374,8 +374,27 @@ def pages_for(seeded, token: str, base: str, cookie: str) -> list[Page]:
             expect="ENQ-",
         ),
     ]
+    pages += [
+        Page("one enquiry", an_enquiry_path(base, cookie), staff=True, expect="ENQ-"),
+        Page("log an enquiry form", "/enquiries/new", staff=True, expect="<form"),
+        Page(
+            "`GET /api/v1/enquiries` route + status",
+            "/api/v1/enquiries?route=out_of_hours&status=closed",
+            headers={"Authorization": f"Bearer {token}"},
+            expect="ENQ-",
+        ),
+    ]
     pages[6].path = last_page_path(base, cookie, seeded.enquiries)
     return pages
+
+
+def an_enquiry_path(base: str, cookie: str) -> str:
+    """The newest enquiry's own page, as a person reaches it from the log."""
+    status, html = fetch(base, Page("log", "/enquiries", staff=True), cookie)
+    match = re.search(r'href="(/enquiries/ENQ-\d{8}-\d{4})"', html)
+    if status != 200 or not match:
+        raise SystemExit("the enquiry log links to no enquiry: nothing to benchmark")
+    return match.group(1)
 
 
 def last_page_path(base: str, cookie: str, enquiries: int) -> str:

@@ -194,6 +194,8 @@ class Release(db.Model):
             "state IN ('draft', 'in_review', 'approved', 'scheduled', 'published', 'withdrawn')",
             name="state",
         ),
+        # The newest releases first, for the enquiry forms' release lists, without a sort.
+        sa.Index("ix_releases_created_at_id", "created_at", "id"),
     )
 
 

@@ -240,6 +240,7 @@ def list_enquiries():
             "page": result.page,
             "per_page": result.per_page,
             "total": result.total,
+            "more_than_total": result.total_more,
             "pages": result.pages,
         }
     )

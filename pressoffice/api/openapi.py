@@ -193,7 +193,16 @@ PATHS = {
         ),
         "get": _op(
             "List enquiries",
-            {"200": {"description": "A page of enquiries"}, **_errors("401", "422")},
+            {
+                "200": {
+                    "description": (
+                        "A page of enquiries. total is exact up to 10,000 matches (or to the"
+                        " end of the page asked for, if further); beyond, more_than_total is"
+                        " true, total is where counting stopped and pages the least there are"
+                    )
+                },
+                **_errors("401", "422"),
+            },
             parameters=[
                 _query("route", "office_hours or out_of_hours", enum=list(ROUTES)),
                 _query(

@@ -29,6 +29,7 @@ from .enquiry_filters import UNCLOSED as UNCLOSED
 from .enquiry_filters import EnquiryFilters, filtered_query, row_id
 from .enquiry_filters import parse_filters as parse_filters
 from .enquiry_pages import COUNT_LIMIT as COUNT_LIMIT
+from .enquiry_pages import count_matching
 from .enquiry_pages import log_page as log_page
 from .enquiry_retention import AnonymiseResult as AnonymiseResult
 from .enquiry_retention import anonymise_closed as anonymise_closed
@@ -179,21 +180,28 @@ def _record(
 
 @dataclass
 class EnquiryPage(Page):
-    """A page of the log, with the filters that chose it (for the paging and CSV links)."""
+    """A page of the log, with the filters that chose it (for the paging and CSV links).
+    ``total_more`` says more than ``total`` match: the count stops there (see
+    ``list_enquiries``), and ``pages`` is then the least there are."""
 
     filters: EnquiryFilters = field(default_factory=EnquiryFilters)
+    total_more: bool = False
+
+    @property
+    def has_next(self) -> bool:
+        return self.total_more or self.page < self.pages
 
 
 def list_enquiries(
     filters: EnquiryFilters, *, now: datetime, page: int = 1, per_page: int | None = None
 ) -> EnquiryPage:
-    """One page of the log, newest first, with the total matching."""
+    """One page of the log, newest first, with the total matching counted exactly up to
+    ``COUNT_LIMIT`` (or to the end of the page asked for, if further) and "more than" beyond,
+    so a count never reads the whole log."""
     per_page = max(1, min(per_page or PER_PAGE, MAX_PER_PAGE))
     query = filtered_query(filters, now)
-    total = db.session.scalar(
-        query.with_only_columns(sa.func.count(), maintain_column_froms=True).order_by(None)
-    )
     page = max(1, page)
+    counted = count_matching(query, limit=max(COUNT_LIMIT, page * per_page))
     items = db.session.scalars(
         query.options(joinedload(Enquiry.assignee))
         .order_by(Enquiry.received_at.desc(), Enquiry.id.desc())
@@ -201,7 +209,12 @@ def list_enquiries(
         .offset((page - 1) * per_page)
     ).all()
     return EnquiryPage(
-        items=list(items), total=total, page=page, per_page=per_page, filters=filters
+        items=list(items),
+        total=counted.value,
+        total_more=counted.more,
+        page=page,
+        per_page=per_page,
+        filters=filters,
     )
 
 
@@ -469,8 +482,16 @@ def staff_choices() -> list[User]:
     )
 
 
-def release_choices(limit: int = 200) -> list[Release]:
-    """Recent releases, for linking an enquiry to the one it asks about."""
-    return list(
-        db.session.scalars(sa.select(Release).order_by(Release.created_at.desc()).limit(limit))
+def release_choices(limit: int = 200, linked: int | None = None) -> list[sa.Row]:
+    """The newest releases (``id`` and ``title`` only), for linking an enquiry to the one it
+    asks about, read newest first from the ``(created_at, id)`` index; the ``linked`` release
+    is kept in the list however old it is, so the form still shows it chosen."""
+    columns = sa.select(Release.id, Release.title)
+    rows = list(
+        db.session.execute(
+            columns.order_by(Release.created_at.desc(), Release.id.desc()).limit(limit)
+        )
     )
+    if linked is not None and all(row.id != linked for row in rows):
+        rows += db.session.execute(columns.where(Release.id == linked)).all()
+    return rows

@@ -57,11 +57,11 @@ def _staff_choices(blank: str) -> list[SelectChoice]:
     ]
 
 
-def _release_choices() -> list[SelectChoice]:
+def _release_choices(linked: int | None = None) -> list[SelectChoice]:
     # Staff pages only: staff may see every release, embargoed ones too.
     return [SelectChoice("", "Not about a particular release")] + [
         SelectChoice(str(r.id), r.title or f"Untitled release {r.id}")
-        for r in enquiries.release_choices()
+        for r in enquiries.release_choices(linked=linked)
     ]
 
 
@@ -191,7 +191,7 @@ def _detail(enquiry, status: int = 200, assign=None, respond=None, close=None, l
     if assign.assignee_id.data is None and enquiry.assignee_id:
         assign.assignee_id.data = str(enquiry.assignee_id)
     link = link or LinkReleaseForm(formdata=None)
-    link.release_id.choices = _release_choices()
+    link.release_id.choices = _release_choices(enquiry.release_id)
     if link.release_id.data is None and enquiry.release_id:
         link.release_id.data = str(enquiry.release_id)
     now = clock.now()

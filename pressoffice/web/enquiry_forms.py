@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,6 +18,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
+from wtforms.widgets import Select
 
 from ..domain.enquiries import CHANNEL_LABELS, CHANNELS, STATUS_LABELS, STATUSES
 from ..domain.routing import ROUTE_LABELS, ROUTES
@@ -24,6 +26,21 @@ from ..forms import WallTimeProblem, london_instant
 
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
 OCCURRENCES = [SelectChoice("first"), SelectChoice("second")]
+
+
+class LongSelect(Select):
+    """A select of many options (the release lists: 200 releases), each option written in one
+    string rather than through WTForms' general attribute writer, which took over half the
+    page's time. The HTML is the same, attributes aside from value and selected excepted."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        if kwargs or choice.render_kw or isinstance(choice.value, bool):
+            return super().render_option(choice, **kwargs)
+        value, label = escape(choice.value), escape(choice.label or choice.value)
+        selected = " selected" if choice.selected else ""
+        # Both value and label are escaped on the line above.
+        return Markup(f'<option value="{value}"{selected}>{label}</option>')  # noqa: S704
 
 
 class UKTime:
@@ -105,7 +122,9 @@ class LogEnquiryForm(FlaskForm):
     deadline_time = _time_field("Deadline time")
     deadline_occurrence = RadioField("Which one", choices=OCCURRENCES, validators=[Optional()])
     assignee_id = SelectField("Assign to", validators=[Optional()], validate_choice=False)
-    release_id = SelectField("About a release", validators=[Optional()], validate_choice=False)
+    release_id = SelectField(
+        "About a release", validators=[Optional()], validate_choice=False, widget=LongSelect()
+    )
 
     def details_for_service(self) -> dict:
         return {
@@ -143,7 +162,9 @@ class CloseForm(FlaskForm):
 
 
 class LinkReleaseForm(FlaskForm):
-    release_id = SelectField("Release", validators=[Optional()], validate_choice=False)
+    release_id = SelectField(
+        "Release", validators=[Optional()], validate_choice=False, widget=LongSelect()
+    )
 
 
 class FilterForm(FlaskForm):

@@ -5,7 +5,7 @@ on PostgreSQL the free-text search has a trigram index to use."""
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from pressoffice.extensions import db
 from pressoffice.services import enquiries, enquiry_pages, reports
 
-from ..factories import make_enquiry
+from ..factories import create_release, make_enquiry
 
 NOW = datetime(2016, 11, 29, 10, 0, tzinfo=UTC)
 
@@ -135,3 +135,67 @@ def test_the_duty_order_reads_only_the_enquiries_not_closed_from_an_index(
         plans = [sqlite_plan(statement, parameters) for statement, parameters in seen]
         assert plans
         assert not [p for p in plans if any(s.strip() == "SCAN enquiries" for s in p.split("|"))]
+
+
+def test_the_release_list_of_the_enquiry_forms_reads_two_columns_from_an_index(
+    app_ctx, sqlite_only
+):
+    # The enquiry page and the log-an-enquiry form list the newest releases: read whole rows
+    # (bodies, quotes, notes) and sorted by a scan of every release, they were half the page.
+    for n in range(3):
+        create_release(title=f"Release {n}", now=NOW + timedelta(minutes=n))
+    seen = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if "releases" in statement:
+            seen.append((statement, parameters))
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        choices = enquiries.release_choices(limit=2)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+
+    assert [row.title for row in choices] == ["Release 2", "Release 1"]
+    [(statement, parameters)] = seen
+    selected = statement.split("FROM")[0]
+    assert "body" not in selected and "quotes" not in selected
+    plan = sqlite_plan(statement, parameters)
+    assert "ix_releases_created_at_id" in plan
+    assert "TEMP B-TREE" not in plan
+
+
+def test_a_linked_release_older_than_the_list_still_appears_in_it(app_ctx):
+    oldest = create_release(title="An old release", now=NOW)
+    for n in range(1, 3):
+        create_release(title=f"Release {n}", now=NOW + timedelta(minutes=n))
+
+    choices = enquiries.release_choices(limit=2, linked=oldest.id)
+
+    assert [row.title for row in choices] == ["Release 2", "Release 1", "An old release"]
+
+
+def test_the_release_list_has_an_index_to_read_on_postgresql(app_ctx, require_postgres):
+    create_release(title="A release", now=NOW)
+    seen = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if "releases" in statement:
+            seen.append((statement, parameters))
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        enquiries.release_choices()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    [(statement, parameters)] = seen
+
+    connection = db.session.connection()
+    connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    plan = "\n".join(
+        row[0] for row in connection.exec_driver_sql("EXPLAIN " + statement, parameters)
+    )
+    db.session.rollback()
+
+    assert "ix_releases_created_at_id" in plan
+    assert "Sort" not in plan

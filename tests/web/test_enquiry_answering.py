@@ -127,6 +127,30 @@ def test_an_enquiry_is_linked_to_a_release_after_it_was_logged_and_unlinked(
     assert _actions(enquiry.reference)[-1] == "linked"
 
 
+def test_the_release_list_writes_a_title_as_text_and_marks_the_linked_release(
+    signed_in, officer, clock
+):
+    # The release lists are written by a lean option writer: a title is still text, never HTML.
+    title = 'Figures "A&B" <script>alert(1)</script>'
+    release = create_release(title=title, now=NOW)
+    other = create_release(title="Another release", now=NOW + timedelta(minutes=1))
+    enquiry = make_enquiry(received_at=NOW - timedelta(hours=1))
+    browser = signed_in(officer)
+    browser.post(f"/enquiries/{enquiry.reference}/release", data={"release_id": release.id})
+
+    page = browser.get(f"/enquiries/{enquiry.reference}")
+    form = browser.get("/enquiries/new")
+
+    options = page.select("#release_id option")
+    assert [(o["value"], o.get_text()) for o in options[1:3]] == [
+        (str(other.id), "Another release"),
+        (str(release.id), title),
+    ]
+    assert [o["value"] for o in options if o.has_attr("selected")] == [str(release.id)]
+    assert not page.select("#release_id script") and not form.select("#release_id script")
+    assert title in [o.get_text() for o in form.select("#release_id option")]
+
+
 @pytest.mark.parametrize("value", ["999999", "abc", "-1", "9" * 40])
 def test_an_unknown_release_is_refused_next_to_the_field(signed_in, officer, clock, value):
     enquiry = make_enquiry(received_at=NOW - timedelta(hours=1))
