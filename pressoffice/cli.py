@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import sys
@@ -243,6 +244,21 @@ def _port_problem(host: str, port: int) -> str | None:
         )
 
 
+class PortNumber(click.IntRange):
+    """A port from 1 to 65535, refused in words a person reads (not click's range syntax)."""
+
+    name = "port"
+
+    def __init__(self) -> None:
+        super().__init__(1, 65535)
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            self.fail("Port must be a whole number from 1 to 65535", param, ctx)
+
+
 def _print_logins(logins) -> None:
     click.echo("Demo accounts (role, email, password):")
     for role, email, password in logins:
@@ -255,7 +271,7 @@ def _print_logins(logins) -> None:
     "--port",
     default=5000,
     show_default=True,
-    type=click.IntRange(1, 65535),
+    type=PortNumber(),
     help="The port to serve on (choose another if it is taken).",
 )
 @click.option("--no-serve", is_flag=True, help="Set up the database and demo data, then stop.")
@@ -274,7 +290,17 @@ def demo(host, port, no_serve, logins):
     problem = None if no_serve or logins else _port_problem(host, port)
     if problem:
         fail(problem)
-    upgrade()
+    if logins:
+        # Alembic's INFO lines ('Context impl SQLiteImpl', 'Running upgrade ...') say nothing
+        # to a person asking for the logins. Its log configuration is read as the migrations
+        # load, so a logger's level set now would be reset: logging is held below WARNING.
+        logging.disable(logging.INFO)
+        try:
+            upgrade()
+        finally:
+            logging.disable(logging.NOTSET)
+    else:
+        upgrade()
     if logins:
         found = demo_logins()
         if not found:
@@ -398,7 +424,9 @@ register_feature_commands()
 
 
 def main() -> None:
+    # With nothing asked, say what there is to ask (and succeed): not a usage error.
+    args = sys.argv[1:] or ["--help"]
     try:
-        cli.main(prog_name="pressoffice")
+        cli.main(args=args, prog_name="pressoffice")
     except ConfigError as exc:
         fail(str(exc))

@@ -121,3 +121,31 @@ def test_the_readme_lists_the_demo_logins():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     for _role, email, _name, password in DEMO_USERS:
         assert email in readme and password in readme
+
+
+def test_pressoffice_alone_prints_its_help_and_succeeds(run):
+    shown = run()
+
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.startswith("Usage: pressoffice")
+    assert "pressoffice demo" in shown.stdout
+    assert shown.stderr == ""
+
+
+@pytest.mark.parametrize("port", ["abc", "0", "65536", "50.5"])
+def test_a_port_that_is_not_one_says_what_a_port_is(run, port):
+    refused = run("demo", "--port", port)
+
+    assert refused.returncode == 2
+    assert "Port must be a whole number from 1 to 65535" in refused.stderr
+    assert "range" not in refused.stderr
+
+
+def test_demo_logins_are_printed_with_no_migration_logs(run):
+    assert run("demo", "--no-serve").returncode == 0
+
+    again = run("demo", "--logins")
+
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("Demo accounts (role, email, password):")
+    assert again.stderr == ""

@@ -14,6 +14,9 @@ from ..extensions import db
 from ..models import DutyShift, Release, User
 from ..services import enquiries, office_calendar
 
+# The demo login whose story is the out-of-hours duty (see pressoffice.demo.DEMO_USERS).
+DUTY_LOGIN = "duty@example.org"
+
 JOURNALISTS = [
     ("Priya Shah", "BBC News", "priya.shah@bbc.example"),
     ("Tom Hughes", "The Guardian", "tom.hughes@guardian.example"),
@@ -58,15 +61,21 @@ def seed_enquiries(now: datetime, users: dict[str, User]) -> None:
     today = now.astimezone(tz).date()
 
     # The rota: one officer from 17:00 each day to 17:00 the next, taking turns; one night
-    # eight days ago nobody was on, so enquiries from then need attention.
+    # eight days ago nobody was on, so enquiries from then need attention. The demo's duty
+    # login is on duty now and tonight, so what it is told about out-of-hours calls is its own.
     gap = today - timedelta(days=8)
+    duty_login = users.get(DUTY_LOGIN)
+    on_now = today if now.astimezone(tz).time() >= time(17) else today - timedelta(days=1)
     for offset in range(-22, 15):
         day = today + timedelta(days=offset)
         if day == gap:
             continue
+        person = duty[offset % len(duty)]
+        if duty_login is not None and day in (on_now, today):
+            person = duty_login
         db.session.add(
             DutyShift(
-                user_id=duty[offset % len(duty)].id,
+                user_id=person.id,
                 starts_at=datetime.combine(day, time(17), tzinfo=tz),
                 ends_at=datetime.combine(day + timedelta(days=1), time(17), tzinfo=tz),
                 created_at=now,

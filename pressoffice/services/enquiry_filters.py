@@ -56,8 +56,8 @@ class EnquiryFilters:
     overdue: bool = False
     needs_attention: bool = False
     release_id: int | None = None
-    # Read for the log page, which opens on the enquiries not yet closed: "any status" is then
-    # said out loud ("all"), so links keep it.
+    # Read for the log page, which opens on the open work (new or assigned): "any status" is
+    # then said out loud ("all"), so links keep it.
     log_view: bool = False
 
     def as_args(self) -> dict[str, str]:
@@ -82,7 +82,7 @@ class EnquiryFilters:
     def active(self) -> bool:
         """Whether anything narrows the log beyond its opening view or the whole of it."""
         args = self.as_args()
-        if self.log_view and args.get("status") in (UNCLOSED, ALL_STATUSES):
+        if self.log_view and args.get("status") in ("open", ALL_STATUSES):
             del args["status"]
         return bool(args)
 
@@ -104,7 +104,7 @@ def parse_filters(args: Mapping[str, Any], *, log_view: bool = False) -> Enquiry
     route, status, assignee, outlet, from, to, q, overdue, attention). An unknown value is
     refused with the field named, never ignored.
 
-    For the log page (``log_view``) no status means the enquiries not closed yet, and the
+    For the log page (``log_view``) no status means the open work (new or assigned), and the
     status ``all`` means any status."""
     errors: dict[str, str] = {}
 
@@ -119,7 +119,7 @@ def parse_filters(args: Mapping[str, Any], *, log_view: bool = False) -> Enquiry
         errors["route"] = "Route must be office_hours or out_of_hours"
     status = text("status")
     if log_view:
-        status = None if status == ALL_STATUSES else status or UNCLOSED
+        status = None if status == ALL_STATUSES else status or "open"
     if status and status not in STATUS_FILTERS and not (log_view and status == UNCLOSED):
         errors["status"] = "Status must be one of " + ", ".join(STATUS_FILTERS)
     assignee = text("assignee")

@@ -408,6 +408,29 @@ def mark_read(user: User, notification_id: int, now: datetime | None = None) -> 
 
 
 @unit_of_work
+def open_notification(user: User, notification_id: int, now: datetime | None = None) -> str | None:
+    """Mark one of the person's notifications read as they open it, and answer where it leads
+    (the notifications page when it leads nowhere); None if they have no such notification."""
+    now = clock.instant(now)
+    notification = db.session.scalar(
+        sa.select(Notification)
+        .where(
+            Notification.id == notification_id,
+            Notification.user_id == user.id,
+            Notification.due_at <= now,
+        )
+        .with_for_update()
+    )
+    if notification is None:
+        return None
+    if notification.read_at is None:
+        notification.read_at = now
+    link = notification.link or ""
+    # Links are written by this app as paths on this site; anything else leads nowhere.
+    return link if link.startswith("/") and not link.startswith("//") else ""
+
+
+@unit_of_work
 def mark_all_read(user: User, now: datetime | None = None) -> int:
     """Mark every notification the person has been shown read; answers how many were unread."""
     now = clock.instant(now)

@@ -28,6 +28,8 @@ class Today:
     to_approve: list[Release]
     # The person's own releases that are not yet with an approver.
     my_drafts: list[Release]
+    # Approved releases nobody has yet published or scheduled, the longest waiting first.
+    to_publish: list[Release]
     going_out: list[Release]
     my_enquiries: list[Enquiry]
     overdue: int
@@ -60,6 +62,15 @@ def todays_work(user: User, now: datetime) -> Today:
             .limit(LIMIT)
         )
     )
+    to_publish = list(
+        db.session.scalars(
+            sa.select(Release)
+            .options(joinedload(Release.approved_by))
+            .where(Release.state == "approved")
+            .order_by(Release.approved_at, Release.id)
+            .limit(LIMIT)
+        )
+    )
     going_out = list(
         db.session.scalars(
             sa.select(Release)
@@ -89,6 +100,7 @@ def todays_work(user: User, now: datetime) -> Today:
         duty_officer=duty_officer_at(now),
         to_approve=to_approve,
         my_drafts=my_drafts,
+        to_publish=to_publish,
         going_out=going_out,
         my_enquiries=my_enquiries,
         overdue=overdue or 0,

@@ -72,8 +72,8 @@ def _filter_form() -> FilterForm:
         SelectChoice(enquiries.UNASSIGNED, "Nobody yet"),
     ] + [SelectChoice(str(u.id), u.name) for u in enquiries.staff_choices()]
     if not request.args.get("status"):
-        # The log opens on the enquiries not closed yet.
-        form.status.data = enquiries.UNCLOSED
+        # The log opens on the open work: new or assigned.
+        form.status.data = "open"
     return form
 
 

@@ -182,8 +182,8 @@ class FilterForm(FlaskForm):
     status = SelectField(
         "Status",
         choices=[
-            SelectChoice("unclosed", "Not closed yet (new, assigned or answered)"),
             SelectChoice("open", "Open (new or assigned)"),
+            SelectChoice("unclosed", "Not closed yet (new, assigned or answered)"),
         ]
         + [SelectChoice(s, STATUS_LABELS[s]) for s in STATUSES]
         + [SelectChoice("all", "Any status, closed ones too")],

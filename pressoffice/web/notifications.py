@@ -54,6 +54,17 @@ def notification_read(notification_id: int):
     return redirect(url_for("web.notifications_index"))
 
 
+@bp.post("/notifications/<int:notification_id>/open", endpoint="notification_open")
+@staff_required
+def notification_open(notification_id: int):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    link = notifications.open_notification(current_user, notification_id)
+    if link is None:
+        abort(404)
+    return redirect(link or url_for("web.notifications_index"))
+
+
 @bp.post("/notifications/read-all", endpoint="notifications_read_all")
 @staff_required
 def notifications_read_all():

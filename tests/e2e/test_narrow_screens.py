@@ -1,5 +1,6 @@
 """On a phone: no staff or public page scrolls sideways at 320 px, any region that scrolls by
-itself can be reached by keyboard, and the enquiry log's rows are cards at 390 px."""
+itself can be reached by keyboard, and the enquiry log's rows are two-line cards at 390 px and
+one line each at 1280 px."""
 
 from __future__ import annotations
 
@@ -37,6 +38,17 @@ for (const el of document.querySelectorAll("body *")) {
   }
 }
 return problems;
+"""
+
+# How many lines each enquiry row takes: its shown cells grouped by where their text starts.
+LINES_OF_EACH_ROW = """
+return [...document.querySelectorAll("tr.enquiry-row")].map(row => {
+  const tops = [...row.querySelectorAll("td")]
+    .filter(td => td.getClientRects().length)
+    .map(td => td.getBoundingClientRect().top + parseFloat(getComputedStyle(td).paddingTop));
+  tops.sort((a, b) => a - b);
+  return tops.filter((top, i) => i === 0 || top - tops[i - 1] > 10).length;
+});
 """
 
 
@@ -113,7 +125,11 @@ def test_no_page_scrolls_sideways_at_320_px_and_the_log_is_cards_at_390(
     page_loaded(browser)
     rows = browser.find_elements(By.CSS_SELECTOR, "tr.enquiry-row")
     assert len(rows) == 4
-    assert {row.value_of_css_property("display") for row in rows} == {"block"}
+    assert {row.value_of_css_property("display") for row in rows} == {"flex"}
+    screenshot(browser, "390-enquiries-cards")
+    # Compact cards: two lines each (reference and time left; status, who asked, about what).
+    lines = browser.execute_script(LINES_OF_EACH_ROW)
+    assert lines == [2, 2, 2, 2], f"lines in each card: {lines}"
     filters = browser.find_element(By.CSS_SELECTOR, "details.enquiry-filters")
     first_row = rows[0].rect["y"]
     assert first_row < 700, "the first enquiry is within the first screen on a phone"
@@ -135,3 +151,32 @@ def test_no_page_scrolls_sideways_at_320_px_and_the_log_is_cards_at_390(
     browser.get(f"{live_server}/enquiries")
     page_loaded(browser)
     assert reference not in main_text(browser)
+
+
+def test_the_log_is_one_line_a_row_across_the_window_at_1280_px(
+    browser, live_server, clock, admin, phone
+):
+    _busy_office(clock, admin)
+    sign_in_as(browser, live_server, admin)
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False},
+    )
+    browser.get(f"{live_server}/enquiries")
+    page_loaded(browser)
+    screenshot(browser, "1280-enquiries")
+    table = browser.find_element(By.CSS_SELECTOR, "table.enquiry-table")
+    assert table.rect["width"] > 1200, "the log uses the window's width, not a reading column"
+    rows = browser.find_elements(By.CSS_SELECTOR, "tr.enquiry-row")
+    assert len(rows) == 4
+    line = browser.execute_script(
+        "return parseFloat(getComputedStyle(arguments[0].querySelector('td')).lineHeight)",
+        rows[0],
+    )
+    # One line of text, its padding and a tag's border: well short of two lines.
+    heights = [row.rect["height"] for row in rows]
+    assert max(heights) < 2 * line + 4, f"each row is one line of {line}px: {heights}"
+    assert browser.execute_script(LINES_OF_EACH_ROW) == [1, 1, 1, 1]
+    subject = browser.find_element(By.CSS_SELECTOR, "tr.enquiry-row td.enquiry-cell--subject")
+    assert subject.rect["width"] > 250, "the subject keeps room to be read"
+    assert browser.execute_script(OVERFLOWS) == []

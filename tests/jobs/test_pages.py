@@ -149,3 +149,27 @@ def test_the_outbox_shows_an_admin_every_message_and_anyone_else_their_own(
 def test_the_outbox_is_in_the_menu(signed_in, officer):
     menu = signed_in(officer).get("/").select(".site-nav a")
     assert "Outbox" in [a.get_text() for a in menu]
+
+
+def test_opening_a_notification_marks_it_read_and_leads_to_its_release(
+    signed_in, officer, approved_and_sent_back
+):
+    first, _second = approved_and_sent_back
+    page = signed_in(officer)
+    listing = page.get("/notifications")
+    opener = listing.find("button", string="Approved: First release").find_parent("form")
+    opened = page.post(opener["action"])
+    assert opened.find("h1").get_text(" ", strip=True).endswith("First release")
+    assert _header_count(opened) == "Notifications 1 unread"
+    # Opening it again leaves the count where it is.
+    assert _header_count(page.post(opener["action"])) == "Notifications 1 unread"
+
+
+def test_nobody_opens_another_persons_notification(
+    signed_in, officer, approver, approved_and_sent_back, client
+):
+    action = signed_in(officer).get("/notifications").select("form[action$='/open']")[0]["action"]
+    client.post("/sign-out")
+    signed_in(approver).post(action, _expected_status=404)
+    client.post("/sign-out")
+    assert _header_count(signed_in(officer).get("/")) == "Notifications 2 unread"

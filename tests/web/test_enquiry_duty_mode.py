@@ -1,4 +1,4 @@
-"""Duty mode: the enquiry log opens on the enquiries still to be dealt with, overdue first, then
+"""Duty mode: the enquiry log opens on the open work (new or assigned), overdue first, then
 by deadline, with its filters folded away, paged by position like the rest of the log."""
 
 from __future__ import annotations
@@ -52,23 +52,34 @@ def _duty_log(officer):
         "Later",
         "No deadline, older",
         "No deadline, newer",
-        "Answered, not closed",
     ]
 
 
-def test_the_log_opens_on_enquiries_not_closed_overdue_first_then_by_deadline(
-    signed_in, officer, clock
-):
+def test_the_log_opens_on_the_open_work_overdue_first_then_by_deadline(signed_in, officer, clock):
     expected = _duty_log(officer)
 
     page = signed_in(officer).get("/enquiries")
 
+    # Answered ones are done with for the duty officer: not in the opening view.
     assert _subjects(page) == expected
     text = page.get_text(" ", strip=True)
-    assert "Showing 1 to 7 of 7 enquiries not closed yet, overdue first, then by deadline" in text
+    assert "Showing 1 to 6 of 6 enquiries still to answer, overdue first, then by deadline" in text
     overdue = [r.select("td")[3].get_text() for r in page.select("tr.enquiry-row--overdue")]
     assert overdue == ["Overdue 2 hours", "Overdue 10 minutes"]
-    assert page.select_one("#status option[selected]")["value"] == "unclosed"
+    assert page.select_one("#status option[selected]")["value"] == "open"
+    assert "(filters in use)" not in page.select_one("details.enquiry-filters summary").get_text()
+
+
+def test_answered_but_not_closed_and_any_status_are_one_link_away(signed_in, officer, clock):
+    _duty_log(officer)
+    browser = signed_in(officer)
+    views = browser.get("/enquiries").select_one("nav.enquiry-views")
+    assert views.select_one("[aria-current]").get_text(strip=True) == "Still to answer"
+
+    answered = browser.get(views.find("a", string="Answered, not closed")["href"])
+    assert _subjects(answered) == ["Answered, not closed"]
+    everything = browser.get(views.find("a", string="Any status")["href"])
+    assert len(everything.select("tr.enquiry-row")) == 8
 
 
 def test_closed_enquiries_are_one_choice_away_newest_first(signed_in, officer, clock):
@@ -100,10 +111,10 @@ def test_the_duty_order_pages_by_position_reaching_every_enquiry_once(
         url = following["href"] if following else None
 
     assert seen == expected
-    assert len(pages) == 4
-    assert "Showing the last 1 of 7" in pages[-1].get_text(" ", strip=True)
+    assert len(pages) == 3
+    assert "Showing the last 2 of 6" in pages[-1].get_text(" ", strip=True)
     back = browser.get(pages[-1].select_one("a[rel=prev]")["href"])
-    assert _subjects(back) == expected[4:6]
+    assert _subjects(back) == expected[2:4]
     last = browser.get(pages[0].select_one("a[rel=last]")["href"])
     assert _subjects(last) == expected[-2:]
     assert browser.get("/enquiries?after=d9-x", _expected_status=400).select_one(".error-summary")
@@ -129,7 +140,7 @@ def test_the_csv_link_of_the_opening_view_holds_the_same_enquiries(signed_in, of
     expected = _duty_log(officer)
     browser = signed_in(officer)
 
-    link = browser.get("/enquiries").find("a", string="Download these 7 enquiries as CSV")
+    link = browser.get("/enquiries").find("a", string="Download these 6 enquiries as CSV")
     rows = list(
         csv.DictReader(io.StringIO(browser.client.get(link["href"]).get_data(as_text=True)))
     )

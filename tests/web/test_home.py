@@ -91,3 +91,20 @@ def test_in_office_hours_the_home_page_says_until_when_the_office_line_is_answer
     line = signed_in(officer).get("/staff").select_one(".today-line").get_text(" ", strip=True)
     assert "Press line now: Office hours, 020 3513 0600" in line
     assert "The office line is answered until 17:00 GMT on Tuesday 29 November 2016" in line
+
+
+def test_approved_releases_waiting_to_go_out_are_listed_for_the_officer(
+    signed_in, officer, approver, clock
+):
+    from pressoffice.services import releases
+
+    waiting = create_release(state="in_review", author=officer, title="Road safety figures")
+    releases.approve_release(waiting.id, actor=approver, now=clock.instant)
+    create_release(state="in_review", author=officer, title="Still in review")
+    home = signed_in(officer).get("/staff")
+    heading = home.find("h2", string="Approved, waiting to be published or scheduled")
+    listed = heading.find_next("ul").get_text(" ", strip=True)
+    assert "Road safety figures" in listed and "Still in review" not in listed
+    assert f"approved by {approver.name}" in listed
+    link = heading.find_next("ul").find("a")["href"]
+    assert link == f"/releases/{waiting.id}"
