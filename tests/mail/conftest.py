@@ -26,7 +26,9 @@ from urllib.parse import quote
 import pytest
 from imapclient import IMAPClient
 
+from ..jobs import conftest as jobs_fixtures
 from ..jobs.conftest import free_port
+from .outgoing_helpers import OFFICE
 
 USER = "press@example.org"
 # Characters a URL must percent-encode (a passwd-file cannot hold a colon).
@@ -163,3 +165,30 @@ def mailbox(dovecot, app):
     app.config["MAIL_IN_URL"] = saved
     box.empty()
     box.close()
+
+
+# The real SMTP server on loopback and the job queue, shared with the outbox's tests.
+smtp_server = jobs_fixtures.smtp_server
+queue = jobs_fixtures.queue
+
+
+def _office_settings(app, acknowledge: bool):
+    saved = {k: app.config.get(k) for k in ("PRESS_OFFICE_EMAIL", "MAIL_ACKNOWLEDGE")}
+    app.config.update(PRESS_OFFICE_EMAIL=OFFICE, MAIL_ACKNOWLEDGE=acknowledge)
+    return saved
+
+
+@pytest.fixture
+def office(app):
+    """The office's address set, acknowledging new emailed enquiries."""
+    saved = _office_settings(app, acknowledge=True)
+    yield
+    app.config.update(saved)
+
+
+@pytest.fixture
+def quiet_office(app):
+    """The office's address set, acknowledgements turned off."""
+    saved = _office_settings(app, acknowledge=False)
+    yield
+    app.config.update(saved)

@@ -1,6 +1,6 @@
-"""What the tests of the mail the desk sends share: the real SMTP sink and the job queue (from
-``tests/jobs``), an emailed enquiry made as the mail-in side makes one, and the delivered
-message's headers."""
+"""What the tests of the mail the desk sends share: an emailed enquiry made as the mail-in side
+makes one, and the delivered message's headers (the SMTP sink, the job queue and the office's
+settings are fixtures in conftest.py)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,6 @@ from pressoffice.models import MailMessage
 from pressoffice.services import enquiries
 from pressoffice.services.mail_desk import outgoing
 from pressoffice.services.unit_of_work import unit_of_work
-from tests.jobs import conftest as jobs_fixtures
-
-# The real SMTP server on loopback and the job queue, shared with the outbox's tests.
-smtp_server = jobs_fixtures.smtp_server
-queue = jobs_fixtures.queue
 
 OFFICE = "press.office@gov.example"
 

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from pressoffice.domain.mail_out import ACKNOWLEDGE_EVERY
-from tests.mail import outgoing_helpers
 from tests.mail.outgoing_helpers import (
     OFFICE,
     emailed_enquiry,
@@ -17,22 +16,10 @@ from tests.mail.outgoing_helpers import (
     out_messages,
 )
 
-# The real SMTP sink and the job queue, shared with the outbox's tests.
-smtp_server = outgoing_helpers.smtp_server
-queue = outgoing_helpers.queue
-
 # Tuesday 29 November 2016, 10:00 GMT: office hours.
 TUESDAY = datetime(2016, 11, 29, 10, 0, tzinfo=UTC)
 # Friday 2 December 2016, 17:00:00 GMT: the office has just closed.
 FRIDAY_CLOSING = datetime(2016, 12, 2, 17, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def office(app):
-    saved = {k: app.config.get(k) for k in ("PRESS_OFFICE_EMAIL", "MAIL_ACKNOWLEDGE")}
-    app.config.update(PRESS_OFFICE_EMAIL=OFFICE, MAIL_ACKNOWLEDGE=True)
-    yield
-    app.config.update(saved)
 
 
 def test_acknowledgement_is_delivered_threaded_and_auto_replied(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from pressoffice.extensions import db
@@ -16,7 +15,7 @@ from pressoffice.models import MailMessage, OutboxMessage
 from pressoffice.services import enquiries
 from pressoffice.services.errors import WrongState
 from tests.factories import make_user
-from tests.mail.outgoing_helpers import OFFICE, emailed_enquiry
+from tests.mail.outgoing_helpers import emailed_enquiry
 from tests.services.test_unit_of_work import _together, _user
 
 ROUNDS = 6
@@ -24,14 +23,6 @@ RECEIVED = datetime(2016, 11, 29, 9, 0, tzinfo=UTC)
 NOW = datetime(2016, 11, 29, 10, 0, tzinfo=UTC)
 MIDNIGHT = datetime(2016, 11, 29, 0, 0, tzinfo=UTC)  # GMT: London midnight
 BEFORE_MIDNIGHT = MIDNIGHT - timedelta(seconds=1)
-
-
-@pytest.fixture
-def office(app):
-    saved = {k: app.config.get(k) for k in ("PRESS_OFFICE_EMAIL", "MAIL_ACKNOWLEDGE")}
-    app.config.update(PRESS_OFFICE_EMAIL=OFFICE, MAIL_ACKNOWLEDGE=True)
-    yield
-    app.config.update(saved)
 
 
 def _count(model, *where) -> int:

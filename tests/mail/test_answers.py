@@ -16,7 +16,6 @@ from pressoffice.services.errors import WrongState
 from pressoffice.services.outbox_delivery import Claimed
 from pressoffice.services.unit_of_work import unit_of_work
 from tests.factories import make_enquiry
-from tests.mail import outgoing_helpers
 from tests.mail.outgoing_helpers import (
     OFFICE,
     emailed_enquiry,
@@ -24,20 +23,8 @@ from tests.mail.outgoing_helpers import (
 )
 from tests.statement_factories import make_approved_statement
 
-# The real SMTP sink and the job queue, shared with the outbox's tests.
-smtp_server = outgoing_helpers.smtp_server
-queue = outgoing_helpers.queue
-
 TUESDAY = datetime(2016, 11, 29, 9, 0, tzinfo=UTC)
 LATER = TUESDAY + timedelta(hours=1)
-
-
-@pytest.fixture
-def office(app):
-    saved = {k: app.config.get(k) for k in ("PRESS_OFFICE_EMAIL", "MAIL_ACKNOWLEDGE")}
-    app.config.update(PRESS_OFFICE_EMAIL=OFFICE, MAIL_ACKNOWLEDGE=False)
-    yield
-    app.config.update(saved)
 
 
 @unit_of_work
@@ -64,7 +51,7 @@ def _follow_up(reference: str, message_id: str, references: str, at: datetime) -
 
 
 def test_an_answer_is_emailed_threaded_from_the_office(
-    app_ctx, office, officer, smtp_server, queue, clock
+    app_ctx, quiet_office, officer, smtp_server, queue, clock
 ):
     clock.set(LATER)
     reference, _m, _ack = emailed_enquiry(TUESDAY, message_id="<q1@newsroom.example>")
@@ -90,7 +77,7 @@ def test_an_answer_is_emailed_threaded_from_the_office(
 
 
 def test_a_second_answer_to_the_same_message_is_refused_and_nothing_more_is_sent(
-    app_ctx, office, officer, smtp_server, queue, clock
+    app_ctx, quiet_office, officer, smtp_server, queue, clock
 ):
     clock.set(LATER)
     reference, _m, _ack = emailed_enquiry(TUESDAY)
@@ -104,7 +91,9 @@ def test_a_second_answer_to_the_same_message_is_refused_and_nothing_more_is_sent
     assert len(out_messages(reference, "answer")) == 1
 
 
-def test_reply_and_close_emails_the_answer(app_ctx, office, officer, smtp_server, queue, clock):
+def test_reply_and_close_emails_the_answer(
+    app_ctx, quiet_office, officer, smtp_server, queue, clock
+):
     clock.set(LATER)
     reference, _m, _ack = emailed_enquiry(TUESDAY)
     closed = enquiries.respond_and_close(reference, "No comment.", actor=officer, now=LATER)
@@ -115,7 +104,7 @@ def test_reply_and_close_emails_the_answer(app_ctx, office, officer, smtp_server
 
 
 def test_send_false_records_the_answer_without_emailing(
-    app_ctx, office, officer, smtp_server, queue, clock
+    app_ctx, quiet_office, officer, smtp_server, queue, clock
 ):
     clock.set(LATER)
     reference, _m, _ack = emailed_enquiry(TUESDAY)
@@ -128,7 +117,7 @@ def test_send_false_records_the_answer_without_emailing(
     assert out_messages(reference) == []
 
 
-def test_a_phone_enquiry_is_not_emailed(app_ctx, office, officer, smtp_server, queue, clock):
+def test_a_phone_enquiry_is_not_emailed(app_ctx, quiet_office, officer, smtp_server, queue, clock):
     logged = make_enquiry(channel="phone", email="jo@example.com")
     enquiries.respond(logged.reference, "Told them.", actor=officer, now=clock())
     queue.run()
@@ -136,7 +125,7 @@ def test_a_phone_enquiry_is_not_emailed(app_ctx, office, officer, smtp_server, q
 
 
 def test_an_email_enquiry_logged_by_hand_is_answered_on_its_subject(
-    app_ctx, office, officer, smtp_server, queue, clock
+    app_ctx, quiet_office, officer, smtp_server, queue, clock
 ):
     logged = make_enquiry(channel="email", email="jo@example.com", subject="Waiting times")
     enquiries.respond(logged.reference, "Six weeks.", actor=officer, now=clock())
@@ -194,7 +183,7 @@ def test_a_distribution_batch_message_says_it_was_sent_automatically(app_ctx):
 
 
 def test_an_answer_from_a_statement_is_emailed_in_the_statements_words(
-    app_ctx, office, officer, approver, smtp_server, queue, clock
+    app_ctx, quiet_office, officer, approver, smtp_server, queue, clock
 ):
     record = make_approved_statement(officer, approver)
     clock.set(LATER)
@@ -211,7 +200,7 @@ def test_an_answer_from_a_statement_is_emailed_in_the_statements_words(
 
 
 def test_once_retention_removes_the_journalist_the_timeline_names_no_address(
-    app_ctx, app, office, officer, smtp_server, queue, clock
+    app_ctx, app, quiet_office, officer, smtp_server, queue, clock
 ):
     app.config["MAIL_ACKNOWLEDGE"] = True
     clock.set(LATER)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
 import sqlalchemy as sa
 
 from pressoffice.extensions import db
@@ -15,13 +14,9 @@ from pressoffice.services import enquiries
 from pressoffice.services.attachments import attachment_dir
 from pressoffice.services.mail_desk.ingest import ingest
 
-from . import outgoing_helpers
 from .messages import PDF_BYTES, journalist_mail
-from .outgoing_helpers import OFFICE, emailed_enquiry, out_messages
+from .outgoing_helpers import emailed_enquiry, out_messages
 
-# The real SMTP sink and the job queue, shared with the outbox's tests.
-smtp_server = outgoing_helpers.smtp_server
-queue = outgoing_helpers.queue
 JO = "jo@newsroom.example"
 
 TUESDAY_10 = datetime(2016, 11, 29, 10, 0, tzinfo=UTC)
@@ -78,14 +73,6 @@ def test_a_reply_to_an_anonymised_enquiry_is_a_new_enquiry_that_can_be_answered(
     assert reply.outcome == "enquiry" and reply.reference != first.reference
     new = enquiries.get_enquiry(reply.reference)
     assert (new.email, new.details) == ("jo@example.com", "Following up on this, two years on.")
-
-
-@pytest.fixture
-def office(app):
-    saved = {k: app.config.get(k) for k in ("PRESS_OFFICE_EMAIL", "MAIL_ACKNOWLEDGE")}
-    app.config.update(PRESS_OFFICE_EMAIL=OFFICE, MAIL_ACKNOWLEDGE=True)
-    yield
-    app.config.update(saved)
 
 
 def test_anonymising_clears_the_outbox_rows_that_carried_the_acknowledgement_and_answers(

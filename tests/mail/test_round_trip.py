@@ -8,30 +8,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from pressoffice.extensions import db
 from pressoffice.models import Enquiry, MailMessage
 from pressoffice.services import enquiries
 from pressoffice.services.mail_desk.ingest import ingest
-from tests.mail import outgoing_helpers
 from tests.mail.messages import bounce_for, journalist_mail
+from tests.mail.outgoing_helpers import OFFICE
 
-smtp_server = outgoing_helpers.smtp_server
-queue = outgoing_helpers.queue
-
-OFFICE = "press.office@example.org"
 # Tuesday 29 November 2016, office hours.
 ARRIVED = datetime(2016, 11, 29, 9, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def office(app):
-    saved = {k: app.config.get(k) for k in ("PRESS_OFFICE_EMAIL", "MAIL_ACKNOWLEDGE")}
-    app.config.update(PRESS_OFFICE_EMAIL=OFFICE, MAIL_ACKNOWLEDGE=True)
-    yield
-    app.config.update(saved)
 
 
 def _delivered(smtp_server, since: int):

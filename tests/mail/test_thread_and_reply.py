@@ -8,7 +8,6 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime, timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from pressoffice.extensions import db
@@ -16,29 +15,16 @@ from pressoffice.models import MailAttachment, MailMessage
 from pressoffice.services import attachments, enquiries
 from pressoffice.services.unit_of_work import unit_of_work
 from tests.factories import make_enquiry
-from tests.mail import outgoing_helpers
 from tests.mail.outgoing_helpers import (
     OFFICE,
     emailed_enquiry,
     out_messages,
 )
 
-# The real SMTP sink and the job queue, shared with the outbox's tests.
-smtp_server = outgoing_helpers.smtp_server
-queue = outgoing_helpers.queue
-
 # Tuesday 29 November 2016 09:00 GMT, answered at 10:00 (the frozen clock's instant).
 RECEIVED = datetime(2016, 11, 29, 9, 0, tzinfo=UTC)
 NOW = datetime(2016, 11, 29, 10, 0, tzinfo=UTC)
 RAW = b"From: Jo Reporter <jo@newsroom.example>\r\nSubject: Flood defence figures\r\n\r\nHello\r\n"
-
-
-@pytest.fixture
-def office(app):
-    saved = {k: app.config.get(k) for k in ("PRESS_OFFICE_EMAIL", "MAIL_ACKNOWLEDGE")}
-    app.config.update(PRESS_OFFICE_EMAIL=OFFICE, MAIL_ACKNOWLEDGE=True)
-    yield
-    app.config.update(saved)
 
 
 @unit_of_work
